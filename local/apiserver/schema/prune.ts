@@ -1,0 +1,54 @@
+import { childPath, indexPath } from './paths.js';
+import { isObject, type JsonObject, type JSONSchemaProps } from './types.js';
+
+export interface PruneResult {
+  value: unknown;
+  /** Sorted paths of the dropped fields, e.g. `spec.foo`, `spec.items[0].bar`. */
+  unknownFields: string[];
+}
+
+/** Fields an embedded resource (and the resource root) carries that its schema never needs to list. */
+const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
+
+/**
+ * Drops the fields a structural schema does not specify, as apiextensions-apiserver does on decode, and
+ * reports their paths so the caller can honour fieldValidation=Strict|Warn. Root apiVersion, kind and
+ * metadata are left to the caller. Non-nullable nulls without a default are dropped too (not reported),
+ * as the real decoder does before defaulting. The input is not changed.
+ */
+export function prune(schema: JSONSchemaProps, obj: unknown): PruneResult {
+  const unknownFields: string[] = [];
+  const value = pruneValue({ ...schema, 'x-kubernetes-embedded-resource': true }, obj, '', unknownFields);
+  return { value, unknownFields: unknownFields.sort() };
+}
+
+function pruneValue(schema: JSONSchemaProps, value: unknown, path: string, unknown: string[]): unknown {
+  const keepsUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items === undefined) return value;
+    // Under preserve-unknown-fields only the listed properties of the items are walked.
+    const walkItem = keepsUnknown ? { ...items, 'x-kubernetes-preserve-unknown-fields': true } : items;
+    return value.map((item, i) => pruneValue(walkItem, item, indexPath(path, i), unknown));
+  }
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    const next = childPath(path, key);
+    const childSchema = schema.properties?.[key] ?? additionalSchema(schema);
+    if (schema['x-kubernetes-embedded-resource'] === true && META_FIELDS.has(key)) out[key] = child;
+    else if (childSchema !== undefined) {
+      if (!isDroppableNull(child, childSchema)) out[key] = pruneValue(childSchema, child, next, unknown);
+    } else if (keepsUnknown || schema.additionalProperties === true) out[key] = child;
+    else unknown.push(next);
+  }
+  return out;
+}
+
+function additionalSchema(schema: JSONSchemaProps): JSONSchemaProps | undefined {
+  return isObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
+}
+
+function isDroppableNull(value: unknown, schema: JSONSchemaProps): boolean {
+  return value === null && schema.nullable !== true && schema.default === undefined;
+}

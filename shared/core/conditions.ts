@@ -1,0 +1,69 @@
+import type { Condition, ConditionStatus, InternalRequest } from '../api/index.js';
+
+/** The one condition type of a request; clients read it at index 0. */
+export const SUCCEEDED = 'Succeeded';
+
+export const Reason = {
+  Running: 'Running',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Rejected: 'Rejected',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** RFC 3339 in UTC with whole seconds, the way the API server writes metav1.Time. */
+export function formatTime(when: Date): string {
+  return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function findSucceededCondition(ir: InternalRequest): Condition | undefined {
+  return ir.status?.conditions?.find((condition) => condition.type === SUCCEEDED);
+}
+
+/** Completed = True, or False with any reason except Running. A completed request is never changed again. */
+export function isCompleted(ir: InternalRequest): boolean {
+  const condition = findSucceededCondition(ir);
+  if (condition === undefined) return false;
+  return condition.status === 'True' || (condition.status === 'False' && condition.reason !== Reason.Running);
+}
+
+export function isRunning(ir: InternalRequest): boolean {
+  const condition = findSucceededCondition(ir);
+  return condition !== undefined && condition.status !== 'True' && condition.reason === Reason.Running;
+}
+
+export function hasSucceeded(ir: InternalRequest): boolean {
+  return findSucceededCondition(ir)?.status === 'True';
+}
+
+/**
+ * The next Succeeded condition. `lastTransitionTime` only moves when the status flips (the Kubernetes
+ * convention), so Running → Failed, both False, keeps the time the request started running.
+ */
+function nextCondition(
+  previous: Condition | undefined,
+  status: ConditionStatus,
+  reason: Reason,
+  message: string,
+  now: Date,
+): Condition {
+  const lastTransitionTime =
+    previous !== undefined && previous.status === status ? previous.lastTransitionTime : formatTime(now);
+  return { type: SUCCEEDED, status, reason, message, lastTransitionTime };
+}
+
+export function runningCondition(previous: Condition | undefined, now: Date): Condition {
+  return nextCondition(previous, 'False', Reason.Running, '', now);
+}
+
+export function succeededCondition(previous: Condition | undefined, now: Date): Condition {
+  return nextCondition(previous, 'True', Reason.Succeeded, '', now);
+}
+
+export function failedCondition(previous: Condition | undefined, message: string, now: Date): Condition {
+  return nextCondition(previous, 'False', Reason.Failed, message, now);
+}
+
+export function rejectedCondition(previous: Condition | undefined, message: string, now: Date): Condition {
+  return nextCondition(previous, 'False', Reason.Rejected, message, now);
+}

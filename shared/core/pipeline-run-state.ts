@@ -1,0 +1,29 @@
+import type { PipelineRun, PipelineRunCondition } from '../api/index.js';
+
+export function findPipelineRunCondition(pr: PipelineRun): PipelineRunCondition | undefined {
+  return pr.status?.conditions?.find((condition) => condition.type === 'Succeeded');
+}
+
+/** Done = the Succeeded condition is no longer Unknown, whatever the reason. */
+export function isPipelineRunDone(pr: PipelineRun): boolean {
+  const condition = findPipelineRunCondition(pr);
+  return condition !== undefined && condition.status !== 'Unknown';
+}
+
+/** Success = status True, whatever the reason (`Completed` means success with skipped tasks). */
+export function hasPipelineRunSucceeded(pr: PipelineRun): boolean {
+  return findPipelineRunCondition(pr)?.status === 'True';
+}
+
+/** The run's string results; array and object results have no place in the request's string map. */
+export function stringResults(pr: PipelineRun): Record<string, string> {
+  const results: Record<string, string> = {};
+  for (const { name, value } of pr.status?.results ?? []) {
+    if (typeof value === 'string') results[name] = value;
+  }
+  return results;
+}
+
+export function namespacedName(pr: PipelineRun): string {
+  return `${pr.metadata.namespace}/${pr.metadata.name}`;
+}

@@ -1,0 +1,57 @@
+import type { InternalRequest, InternalRequestStatus, MergePatch } from '../api/index.js';
+import {
+  failedCondition,
+  findSucceededCondition,
+  formatTime,
+  isCompleted,
+  isRunning,
+  runningCondition,
+  succeededCondition,
+} from './conditions.js';
+
+/**
+ * A merge patch for the `/status` subresource. It carries the resourceVersion the decision was made on,
+ * so a concurrent writer turns it into a 409 Conflict (retried, then re-decided on fresh state) instead
+ * of two writers racing: that is what keeps a completed request from ever changing again.
+ */
+export function statusPatch(ir: InternalRequest, change: Partial<InternalRequestStatus>): MergePatch {
+  return { merge: { metadata: { resourceVersion: ir.metadata.resourceVersion }, status: change } };
+}
+
+/** Running with `status.pipelineRun`; `startTime` set once. Null when that is already so or it is completed. */
+export function markRunning(ir: InternalRequest, pipelineRun: string, now: Date): MergePatch | null {
+  const status = ir.status ?? {};
+  if (isCompleted(ir)) return null;
+  if (isRunning(ir) && status.pipelineRun === pipelineRun && status.startTime !== undefined) return null;
+  return statusPatch(ir, {
+    pipelineRun,
+    startTime: status.startTime ?? formatTime(now),
+    conditions: [runningCondition(findSucceededCondition(ir), now)],
+  });
+}
+
+export interface RunOutcome {
+  pipelineRun: string;
+  succeeded: boolean;
+  /** The PipelineRun's Succeeded message; shown on failure. */
+  message: string;
+  results: Record<string, string>;
+  completionTime: Date;
+}
+
+/** Succeeded or Failed, with results and completionTime. Null when the request is already completed. */
+export function markCompleted(ir: InternalRequest, outcome: RunOutcome, now: Date): MergePatch | null {
+  if (isCompleted(ir)) return null;
+  const previous = findSucceededCondition(ir);
+  const condition = outcome.succeeded
+    ? succeededCondition(previous, now)
+    : failedCondition(previous, outcome.message, now);
+  const results = Object.keys(outcome.results).length > 0 ? { results: outcome.results } : {};
+  return statusPatch(ir, {
+    pipelineRun: outcome.pipelineRun,
+    startTime: ir.status?.startTime ?? formatTime(now),
+    completionTime: formatTime(outcome.completionTime),
+    ...results,
+    conditions: [condition],
+  });
+}

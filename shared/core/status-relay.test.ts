@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import type { InternalRequestStatus } from '../api/index.js';
+import { aPipelineRun, anInternalRequest, REQUEST_UID } from '../api/testing.js';
+import type { RunParts } from '../api/testing.js';
+import { relayStatus } from './status-relay.js';
+
+const NOW = new Date('2025-01-02T03:10:00Z');
+const RUN = `internal-services/internalrequest-${REQUEST_UID}`;
+const RUNNING: InternalRequestStatus = {
+  pipelineRun: RUN,
+  startTime: '2025-01-02T03:00:00Z',
+  conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running', message: '', lastTransitionTime: '2025-01-02T03:00:00Z' }],
+};
+const RESULTS = [
+  { name: 'message', value: 'Hello, world!' },
+  { name: 'list', value: ['a', 'b'] },
+  { name: 'object', value: { key: 'v' } },
+];
+
+/** `status` null = a request with no status yet. */
+function relayed(run: RunParts, status: InternalRequestStatus | null = RUNNING): Record<string, unknown> | null {
+  const ir = anInternalRequest(status === null ? {} : { status });
+  const patch = relayStatus(ir, aPipelineRun(run), NOW);
+  return patch === null ? null : (patch.merge as { status: Record<string, unknown> }).status;
+}
+
+describe('Status relay: while the PipelineRun runs, IR is Running with status.pipelineRun set', () => {
+  it.each([
+    { name: 'no condition yet', run: {} },
+    { name: 'Unknown / Started', run: { condition: { status: 'Unknown', reason: 'Started' } } },
+    { name: 'Unknown / Running', run: { condition: { status: 'Unknown', reason: 'Running' } } },
+    { name: 'Unknown / Cancelled (cancellation in progress)', run: { condition: { status: 'Unknown', reason: 'Cancelled' } } },
+  ])('when the run is $name, then a request not yet marked becomes Running with status.pipelineRun', ({ run }) => {
+    expect(relayed(run, null)).toMatchObject({
+      pipelineRun: RUN,
+      startTime: '2025-01-02T03:10:00Z',
+      conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running' }],
+    });
+  });
+
+  it('when the request already says Running with that run, then nothing is written (repeats are no-ops)', () => {
+    expect(relayed({ condition: { status: 'Unknown', reason: 'Running' } })).toBeNull();
+  });
+});
+
+describe('Status relay: when it is done (Succeeded condition not Unknown)', () => {
+  it('success → status.results = the string results (non-string skipped), True/Succeeded, completionTime', () => {
+    const status = relayed({ condition: { status: 'True', reason: 'Succeeded' }, results: RESULTS, completionTime: '2025-01-02T03:09:30Z' });
+    expect(status).toEqual({
+      pipelineRun: RUN,
+      startTime: '2025-01-02T03:00:00Z',
+      completionTime: '2025-01-02T03:09:30Z',
+      results: { message: 'Hello, world!' },
+      conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: '', lastTransitionTime: '2025-01-02T03:10:00Z' }],
+    });
+  });
+
+  it('success = status True whatever the reason (Completed = success with skipped tasks)', () => {
+    expect(relayed({ condition: { status: 'True', reason: 'Completed' } })).toMatchObject({
+      conditions: [{ status: 'True', reason: 'Succeeded' }],
+    });
+  });
+
+  it.each([
+    { reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 0' },
+    { reason: 'PipelineRunTimeout', message: 'PipelineRun "x" failed to finish within "1h0m0s"' },
+    { reason: 'Cancelled', message: 'PipelineRun "x" was cancelled' },
+    { reason: 'CouldntGetPipeline', message: 'Error retrieving pipeline for pipelinerun' },
+  ])("failure ($reason) → False/Failed with the PipelineRun condition's message", ({ reason, message }) => {
+    expect(relayed({ condition: { status: 'False', reason, message } })).toMatchObject({
+      conditions: [{ status: 'False', reason: 'Failed', message }],
+    });
+  });
+
+  it('(better) string results are also copied on failure', () => {
+    expect(relayed({ condition: { status: 'False', reason: 'Failed', message: 'm' }, results: RESULTS })).toMatchObject({
+      results: { message: 'Hello, world!' },
+    });
+  });
+
+  it('a run without string results leaves status.results unset', () => {
+    expect(relayed({ condition: { status: 'True', reason: 'Succeeded' }, results: [RESULTS[1]!] })).not.toHaveProperty('results');
+  });
+
+  it('completionTime falls back to now when the run does not say', () => {
+    expect(relayed({ condition: { status: 'True', reason: 'Succeeded' } })).toMatchObject({ completionTime: '2025-01-02T03:10:00Z' });
+  });
+
+  it('a request whose Running mark was missed gets startTime and pipelineRun with its outcome', () => {
+    expect(relayed({ condition: { status: 'True', reason: 'Succeeded' } }, null)).toMatchObject({
+      pipelineRun: RUN,
+      startTime: '2025-01-02T03:10:00Z',
+    });
+  });
+});
+
+describe('Status relay: a completed request is never changed, and foreign runs are ignored', () => {
+  it('when the request is already completed, then a later event writes nothing', () => {
+    const done: InternalRequestStatus = {
+      ...RUNNING,
+      conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: '', lastTransitionTime: '2025-01-02T03:05:00Z' }],
+    };
+    expect(relayed({ condition: { status: 'False', reason: 'Failed', message: 'late' } }, done)).toBeNull();
+  });
+
+  it('when the run belongs to another request, then nothing is written', () => {
+    expect(relayed({ condition: { status: 'True', reason: 'Succeeded' }, labels: {} })).toBeNull();
+  });
+
+  it('the patch is guarded by the resourceVersion it was computed from', () => {
+    const patch = relayStatus(anInternalRequest({ status: RUNNING }), aPipelineRun({ condition: { status: 'True' } }), NOW);
+    expect(patch?.merge).toMatchObject({ metadata: { resourceVersion: '7' } });
+  });
+});
