@@ -1,0 +1,5 @@
+/** One image, four functions: functions-framework picks one with `--target=<name>`. */
+import './admission/index.js';
+import './pipelinerun-creator/index.js';
+import './status-relay/index.js';
+import './cleanup/index.js';

@@ -1,0 +1,31 @@
+import { http } from '@google-cloud/functions-framework';
+import { buildPipelineRun, decideAdmission, markRunning } from '../../shared/core/index.js';
+import { INTERNAL_REQUEST_ADMITTED, InternalRequestRefSchema } from '../../shared/events/index.js';
+import type { ReceivedOf } from '../../shared/events/index.js';
+import { defineEventFunction, done } from '../../shared/http/index.js';
+import type { FunctionContext, Outcome } from '../../shared/http/index.js';
+import { createPipelineRun, patchInternalRequestStatus, readInternalRequest } from '../../shared/kube/index.js';
+import { recordAttemptStarted } from '../../shared/observability/index.js';
+
+const NAME = 'pipelinerun-creator';
+const consumes = [{ type: INTERNAL_REQUEST_ADMITTED, data: InternalRequestRefSchema }] as const;
+
+/** A request was admitted: run its PipelineRun on the internal cluster and mark the request Running. */
+async function start(event: ReceivedOf<typeof consumes>, { remote, internal, config, settings, now }: FunctionContext): Promise<Outcome> {
+  const ir = await readInternalRequest(remote, event.data);
+  if (ir === undefined) return done('request is gone');
+  const spec = await config.load();
+  // The event only says "look at this request": admission is decided again on its current state.
+  const decision = decideAdmission(ir, spec, now());
+  if (decision.action !== 'admit') return done(`not admitted now (${decision.action})`);
+  const manifest = buildPipelineRun(ir, spec, settings.serviceNamespace);
+  const created = await createPipelineRun(internal, manifest);
+  const patch = markRunning(ir, `${manifest.metadata.namespace}/${manifest.metadata.name}`, now());
+  if (patch === null) return done(`pipeline run ${created}, request already running`);
+  await patchInternalRequestStatus(remote, ir, patch);
+  recordAttemptStarted();
+  return done(`pipeline run ${created}, request running`);
+}
+
+export const { descriptor, handler } = defineEventFunction({ name: NAME, consumes, emits: [], handle: start });
+http(NAME, handler);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { CloudEvent, HTTP } from 'cloudevents';
+import request from 'supertest';
+import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_DELETING, InternalRequestRefSchema, domainEvent } from '../events/index.js';
+import { ClusterUnreachableError, ConflictError, ServerError, TooManyRequestsError } from '../kube/index.js';
+import { createLogger } from '../observability/index.js';
+import { defineEventFunction } from './event-function.js';
+import type { FunctionContext } from './function-context.js';
+import { done, reply } from './outcome.js';
+import type { Outcome } from './outcome.js';
+
+const ref = { namespace: 'team-a', name: 'ir-1', uid: 'u-1' };
+const lines: Array<Record<string, unknown>> = [];
+let behaviour: () => Promise<Outcome> = () => Promise.resolve(done('nothing'));
+let calls = 0;
+
+const { descriptor, handler } = defineEventFunction(
+  {
+    name: 'probe',
+    consumes: [{ type: INTERNAL_REQUEST_ADMITTED, data: InternalRequestRefSchema }] as const,
+    emits: [INTERNAL_REQUEST_DELETING],
+    handle: () => {
+      calls++;
+      return behaviour();
+    },
+  },
+  {
+    context: () => ({}) as FunctionContext,
+    logger: createLogger({}, { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
+  },
+);
+http('probe', handler);
+const server = getTestServer('probe');
+
+function send(event: CloudEvent<unknown> = new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref })): request.Test {
+  const { headers, body } = HTTP.binary(event);
+  return request(server).post('/').set(headers as Record<string, string>).send(String(body));
+}
+
+describe('event function wrapper', () => {
+  it('describes what the function consumes and emits', () => {
+    expect(descriptor).toEqual({ name: 'probe', consumes: [{ type: INTERNAL_REQUEST_ADMITTED }], emits: [INTERNAL_REQUEST_DELETING] });
+  });
+
+  it('when the handler has nothing to reply, then 204 and one log line with event, object, outcome, status and duration', async () => {
+    behaviour = () => Promise.resolve(done('already completed'));
+    lines.length = 0;
+    const event = new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref });
+    await send(event).expect(204);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      function: 'probe',
+      eventId: event.id,
+      eventType: INTERNAL_REQUEST_ADMITTED,
+      object: 'team-a/ir-1',
+      outcome: 'already completed',
+      status: 204,
+    });
+    expect(typeof lines[0]?.durationMs).toBe('number');
+  });
+
+  it('when the handler replies, then 200 with the reply as a binary-mode CloudEvent', async () => {
+    behaviour = () => Promise.resolve(reply(domainEvent('probe', INTERNAL_REQUEST_DELETING, ref), 'deleting'));
+    const res = await send().expect(200);
+    expect(res.headers['ce-type']).toBe(INTERNAL_REQUEST_DELETING);
+    expect(res.headers['ce-source']).toBe('/internal-services/probe');
+    expect(res.headers['ce-subject']).toBe('namespaces/team-a/internalrequests/ir-1');
+    expect(JSON.parse(res.text)).toEqual(ref);
+  });
+
+  it('when the handler replies with a type it does not declare, then 500', async () => {
+    behaviour = () => Promise.resolve(reply(domainEvent('probe', INTERNAL_REQUEST_ADMITTED, ref), 'oops'));
+    await send().expect(500);
+  });
+
+  it('when the event is malformed, then 400 with the reason and the handler never runs', async () => {
+    calls = 0;
+    const res = await send(new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: { namespace: 'a' } })).expect(400);
+    expect(res.text).toMatch(/data of event type "dev.konflux.internalrequest.admitted.v1" is invalid: name/);
+    expect(calls).toBe(0);
+  });
+
+  it('when a write conflicts once, then the handler runs again, the event succeeds and the log line counts the attempts', async () => {
+    calls = 0;
+    lines.length = 0;
+    behaviour = () => (calls === 1 ? Promise.reject(new ConflictError('changed', 409, 'Conflict')) : Promise.resolve(done('ok')));
+    await send().expect(204);
+    expect(calls).toBe(2);
+    expect(lines[0]).toMatchObject({ attempts: 2, status: 204 });
+  });
+
+  it('when writes keep conflicting, then 409 after three runs so the broker retries later', async () => {
+    calls = 0;
+    behaviour = () => Promise.reject(new ConflictError('changed', 409, 'Conflict'));
+    await send().expect(409);
+    expect(calls).toBe(3);
+  });
+
+  it.each([
+    ['the API server throttles', 429, new TooManyRequestsError('slow down', 429, 'TooManyRequests')],
+    ['the API server fails', 503, new ServerError('oops', 503, 'ServiceUnavailable')],
+    ['the cluster is unreachable', 503, new ClusterUnreachableError('refused')],
+    ['something unexpected fails', 500, new TypeError('bug')],
+  ])('when %s, then %i with the error message, which the broker retries', async (_case, status, error) => {
+    behaviour = () => Promise.reject(error);
+    const res = await send().expect(status);
+    expect(res.text).toBe(error.message);
+  });
+
+  it('when GET /metrics, then the Prometheus metrics of this process', async () => {
+    const res = await request(server).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    expect(res.text).toContain('# TYPE internal_request_attempt_total counter');
+    expect(res.text).toMatch(/internal_services_events_total\{function="probe",type="dev.konflux.internalrequest.admitted.v1",status="204"\} \d+/);
+  });
+});

@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
+import type { CloudEvent } from 'cloudevents';
+import { acceptEvent, parseCloudEvent, toBinaryMessage } from '../events/index.js';
+import type { EventSpec, ReceivedOf } from '../events/index.js';
+import { ConflictError } from '../kube/index.js';
+import { PROMETHEUS_CONTENT_TYPE, createLogger, eventsTotal, metricsRegistry } from '../observability/index.js';
+import type { LogFields, LogLevel, Logger } from '../observability/index.js';
+import { statusForError } from './error-status.js';
+import { contextFromEnv } from './function-context.js';
+import type { FunctionContext } from './function-context.js';
+import type { Outcome } from './outcome.js';
+
+/** What a function consumes and emits; manifests and the local broker check their Triggers against it. */
+export interface FunctionDescriptor {
+  name: string;
+  consumes: Array<{ type: string; kind?: string }>;
+  emits: string[];
+}
+
+export interface EventFunctionDefinition<Specs extends readonly EventSpec[]> {
+  name: string;
+  consumes: Specs;
+  emits: readonly string[];
+  handle(event: ReceivedOf<Specs>, context: FunctionContext): Promise<Outcome>;
+}
+
+export interface EventFunctionOptions {
+  context?: () => FunctionContext;
+  logger?: Logger;
+  /** How often a handler runs when its writes meet 409 Conflict before the broker is asked to retry. */
+  conflictAttempts?: number;
+}
+
+export interface EventFunction {
+  descriptor: FunctionDescriptor;
+  handler: HttpFunction;
+}
+
+/** A reply type the descriptor does not list would be routed by no Trigger: a bug, not a bad event. */
+export class UndeclaredReplyError extends Error {
+  override name = 'UndeclaredReplyError';
+}
+
+export function describeFunction(definition: EventFunctionDefinition<readonly EventSpec[]>): FunctionDescriptor {
+  const consumes = definition.consumes.map(({ type, kind }) => (kind === undefined ? { type } : { type, kind }));
+  return { name: definition.name, consumes, emits: [...definition.emits] };
+}
+
+/** The raw body when there is one, so the CloudEvents SDK (not the framework's parsers) decides what it means. */
+function bodyOf(req: Request): unknown {
+  if (req.rawBody === undefined) return req.body as unknown;
+  return req.rawBody.length > 0 ? req.rawBody.toString('utf8') : undefined;
+}
+
+function objectOf(data: unknown): string | undefined {
+  const value = data as { namespace?: unknown; name?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | undefined;
+  const ref = value?.metadata ?? value;
+  return typeof ref?.name === 'string' ? [ref.namespace, ref.name].filter((p) => typeof p === 'string').join('/') : undefined;
+}
+
+function eventFields(event: CloudEvent<unknown>): LogFields {
+  return { eventId: event.id, eventType: event.type, object: objectOf(event.data) };
+}
+
+/** Handlers start by reading current state, so running one again is the natural answer to a Conflict. */
+async function withConflictRetry(run: () => Promise<Outcome>, attempts: number, fields: LogFields): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    fields.attempts = attempt;
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= attempts) throw err;
+    }
+  }
+}
+
+function sendOutcome(res: Response, outcome: Outcome, emits: readonly string[]): number {
+  if (outcome.kind === 'done') {
+    res.status(204).end();
+    return 204;
+  }
+  if (!emits.includes(outcome.event.type)) throw new UndeclaredReplyError(`reply type ${outcome.event.type} is not declared in emits`);
+  const { headers, body } = toBinaryMessage(outcome.event);
+  res.status(200).set(headers).send(body);
+  return 200;
+}
+
+function levelFor(status: number): LogLevel {
+  if (status >= 500) return 'error';
+  return status >= 400 ? 'warn' : 'info';
+}
+
+/**
+ * Wraps a handler in the functions-framework http signature: parse and validate the event, run the
+ * handler, answer with the status the broker's retry protocol expects (ADR 0004), log one line, count it.
+ * GET /metrics answers with this process's Prometheus metrics instead.
+ */
+export function defineEventFunction<Specs extends readonly EventSpec[]>(
+  definition: EventFunctionDefinition<Specs>,
+  options: EventFunctionOptions = {},
+): EventFunction {
+  const context = options.context ?? ((): FunctionContext => contextFromEnv());
+  const logger = (options.logger ?? createLogger()).child({ function: definition.name });
+  const attempts = options.conflictAttempts ?? 3;
+
+  async function handleEvent(req: Request, res: Response): Promise<LogFields> {
+    const fields: LogFields = {};
+    try {
+      const event = parseCloudEvent({ headers: req.headers, body: bodyOf(req) });
+      Object.assign(fields, eventFields(event));
+      const received = acceptEvent(event, definition.consumes);
+      const outcome = await withConflictRetry(() => definition.handle(received, context()), attempts, fields);
+      return { ...fields, outcome: outcome.note, status: sendOutcome(res, outcome, definition.emits) };
+    } catch (err) {
+      const status = statusForError(err);
+      const message = err instanceof Error ? err.message : String(err);
+      res.status(status).type('text/plain').send(message);
+      return { ...fields, outcome: err instanceof Error ? err.name : 'error', status, error: message };
+    }
+  }
+
+  const handler: HttpFunction = async (req, res) => {
+    if (req.method === 'GET' && req.path === '/metrics') {
+      res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(metricsRegistry.render());
+      return;
+    }
+    const started = performance.now();
+    const fields = await handleEvent(req, res);
+    const status = Number(fields.status);
+    eventsTotal.inc({ function: definition.name, type: String(fields.eventType ?? ''), status: String(status) });
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    logger.log(levelFor(status), 'event handled', { ...fields, durationMs });
+  };
+
+  return { descriptor: describeFunction(definition), handler };
+}

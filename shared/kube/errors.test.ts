@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { ApiException } from '@kubernetes/client-node';
+import {
+  AlreadyExistsError,
+  ClusterUnreachableError,
+  ConflictError,
+  GoneError,
+  InvalidError,
+  KubeApiError,
+  NotFoundError,
+  ServerError,
+  TooManyRequestsError,
+  toKubeError,
+} from './errors.js';
+
+function apiError(code: number, reason?: string, message = 'boom'): ApiException<string> {
+  const body = reason === undefined ? 'not json' : JSON.stringify({ kind: 'Status', status: 'Failure', reason, message, code });
+  return new ApiException(code, 'Unknown API Status Code!', body, {});
+}
+
+describe('toKubeError', () => {
+  it.each([
+    { code: 404, reason: 'NotFound', verb: 'get', expected: NotFoundError },
+    { code: 409, reason: 'AlreadyExists', verb: 'create', expected: AlreadyExistsError },
+    { code: 409, reason: 'Conflict', verb: 'patch', expected: ConflictError },
+    { code: 409, reason: undefined, verb: 'create', expected: AlreadyExistsError },
+    { code: 409, reason: undefined, verb: 'patch', expected: ConflictError },
+    { code: 410, reason: 'Expired', verb: 'list', expected: GoneError },
+    { code: 422, reason: 'Invalid', verb: 'patch', expected: InvalidError },
+    { code: 429, reason: 'TooManyRequests', verb: 'get', expected: TooManyRequestsError },
+    { code: 500, reason: 'InternalError', verb: 'get', expected: ServerError },
+    { code: 503, reason: 'ServiceUnavailable', verb: 'get', expected: ServerError },
+    { code: 403, reason: 'Forbidden', verb: 'get', expected: KubeApiError },
+  ])('when the API server answers $code $reason to $verb, then it is a $expected.name', ({ code, reason, verb, expected }) => {
+    const err = toKubeError(apiError(code, reason), 'remote: x', verb);
+    expect(err.constructor).toBe(expected);
+    expect((err as KubeApiError).code).toBe(code);
+  });
+
+  it('when the answer is a Status, then the message names the call and the server message', () => {
+    const err = toKubeError(apiError(404, 'NotFound', 'internalrequests "a" not found'), 'remote: get internalrequests ns/a', 'get');
+    expect(err.message).toBe('remote: get internalrequests ns/a: 404 NotFound internalrequests "a" not found');
+    expect(err.name).toBe('NotFoundError');
+  });
+
+  it('when the connection is refused, then it is a ClusterUnreachableError', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(toKubeError(refused, 'internal: get x', 'get')).toBeInstanceOf(ClusterUnreachableError);
+  });
+
+  it('when something else fails, then the error passes through unchanged', () => {
+    const other = new TypeError('bug');
+    expect(toKubeError(other, 'x', 'get')).toBe(other);
+  });
+});

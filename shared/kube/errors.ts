@@ -1,0 +1,96 @@
+import { ApiException } from '@kubernetes/client-node';
+
+/** An answer from a Kubernetes API server other than success, recognised by its HTTP code. */
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+export class NotFoundError extends KubeApiError {
+  override name = 'NotFoundError';
+}
+/** 409 because the object changed since it was read (a resourceVersion precondition failed). */
+export class ConflictError extends KubeApiError {
+  override name = 'ConflictError';
+}
+/** 409 because an object of that name exists already. */
+export class AlreadyExistsError extends KubeApiError {
+  override name = 'AlreadyExistsError';
+}
+export class InvalidError extends KubeApiError {
+  override name = 'InvalidError';
+}
+export class GoneError extends KubeApiError {
+  override name = 'GoneError';
+}
+export class TooManyRequestsError extends KubeApiError {
+  override name = 'TooManyRequestsError';
+}
+export class ServerError extends KubeApiError {
+  override name = 'ServerError';
+}
+/** The API server could not be reached at all (refused, reset, timed out, DNS). */
+export class ClusterUnreachableError extends Error {
+  override name = 'ClusterUnreachableError';
+}
+
+interface StatusBody {
+  reason?: string;
+  message?: string;
+}
+
+function parseStatus(body: unknown): StatusBody {
+  if (typeof body !== 'string') return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as StatusBody) : {};
+  } catch {
+    return { message: body };
+  }
+}
+
+type KubeApiErrorClass = new (message: string, code: number, reason: string) => KubeApiError;
+
+function classFor(code: number, reason: string, verb: string): KubeApiErrorClass {
+  if (code === 404) return NotFoundError;
+  if (code === 409) {
+    if (reason === 'AlreadyExists' || (reason === '' && verb === 'create')) return AlreadyExistsError;
+    return ConflictError;
+  }
+  if (code === 410) return GoneError;
+  if (code === 422) return InvalidError;
+  if (code === 429) return TooManyRequestsError;
+  if (code >= 500) return ServerError;
+  return KubeApiError;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+function isNetworkError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.name === 'FetchError' || err.name === 'AbortError' || (typeof code === 'string' && NETWORK_CODES.has(code));
+}
+
+/**
+ * The one place that turns what @kubernetes/client-node throws into the named errors above.
+ * `what` says which call failed (e.g. `remote: patch internalrequests team-a/ir-1`) for messages and logs.
+ */
+export function toKubeError(err: unknown, what: string, verb: string): Error {
+  if (err instanceof ApiException) {
+    const code = Number(err.code);
+    const status = parseStatus(err.body);
+    const reason = status.reason ?? '';
+    const ErrorClass = classFor(code, reason, verb);
+    return new ErrorClass(`${what}: ${code} ${reason} ${status.message ?? ''}`.trim(), code, reason);
+  }
+  if (isNetworkError(err)) {
+    return new ClusterUnreachableError(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+  return err instanceof Error ? err : new Error(`${what}: ${String(err)}`);
+}

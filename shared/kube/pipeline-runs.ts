@@ -1,0 +1,30 @@
+import { PIPELINE_RUNS, PipelineRunSchema } from '../api/index.js';
+import type { InternalRequest, PipelineRun, PipelineRunManifest } from '../api/index.js';
+import { pickPipelineRun, pipelineRunLookup } from '../core/index.js';
+import { AlreadyExistsError } from './errors.js';
+import { parseObject } from './parse-object.js';
+import type { ClusterPort } from './port.js';
+
+export async function readPipelineRun(internal: ClusterPort, ref: { namespace: string; name: string }): Promise<PipelineRun | undefined> {
+  const object = await internal.get<unknown>(PIPELINE_RUNS, ref.namespace, ref.name);
+  return object === undefined ? undefined : parseObject(PipelineRunSchema, object, `PipelineRun ${ref.namespace}/${ref.name}`);
+}
+
+/** The run of a request: the one its status names, else the one its labels find. */
+export async function findPipelineRun(internal: ClusterPort, ir: InternalRequest, serviceNamespace: string): Promise<PipelineRun | undefined> {
+  const lookup = pipelineRunLookup(ir, serviceNamespace);
+  if (lookup.by === 'name') return readPipelineRun(internal, lookup);
+  const found = await internal.list<unknown>(PIPELINE_RUNS, lookup.namespace, { labelSelector: lookup.labelSelector });
+  return pickPipelineRun(ir, found.map((pr) => parseObject(PipelineRunSchema, pr, `PipelineRun in ${lookup.namespace}`)));
+}
+
+/** Creates the run; one that exists already is the same run (its name comes from the request's uid). */
+export async function createPipelineRun(internal: ClusterPort, manifest: PipelineRunManifest): Promise<'created' | 'exists'> {
+  try {
+    await internal.create(PIPELINE_RUNS, manifest.metadata.namespace, manifest);
+    return 'created';
+  } catch (err) {
+    if (err instanceof AlreadyExistsError) return 'exists';
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './logger.js';
+export * from './metrics.js';
+export * from './service-metrics.js';
+export * from './attempt-metrics.js';

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { CloudEvent } from 'cloudevents';
+import '../../functions/index.js';
+import { FINALIZER, INTERNAL_REQUESTS } from '../../shared/api/index.js';
+import type { InternalRequest } from '../../shared/api/index.js';
+import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING } from '../../shared/events/index.js';
+import {
+  SERVICE_NAMESPACE,
+  TENANT,
+  countCalls,
+  createRequest,
+  deliver,
+  objectEvent,
+  readRequest,
+  readRun,
+  runName,
+  setConfig,
+  setRunStatus,
+  startClusters,
+  total,
+} from './harness.js';
+import type { Clusters, Delivery } from './harness.js';
+
+let clusters: Clusters;
+
+beforeAll(async () => {
+  clusters = await startClusters();
+  await setConfig(clusters, { allowList: [TENANT] });
+});
+afterAll(() => clusters.stop());
+
+function replyOf(delivery: Delivery, type: string): CloudEvent<unknown> {
+  expect(delivery.status).toBe(200);
+  expect(delivery.reply?.type).toBe(type);
+  return delivery.reply as CloudEvent<unknown>;
+}
+
+/** Drives a request from creation to a running PipelineRun, as the broker would. */
+async function startRequest(name: string): Promise<InternalRequest> {
+  const created = await createRequest(clusters, name);
+  const admitted = replyOf(await deliver('admission', objectEvent('add', created, clusters.publicServer)), INTERNAL_REQUEST_ADMITTED);
+  expect((await deliver('pipelinerun-creator', admitted, 'structured')).status).toBe(204);
+  return (await readRequest(clusters, created)) as InternalRequest;
+}
+
+async function finishRun(ir: InternalRequest, state: Parameters<typeof setRunStatus>[2]): Promise<Delivery> {
+  const run = await setRunStatus(clusters, ir, state);
+  return deliver('status-relay', objectEvent('update', run, clusters.internalServer));
+}
+
+describe('InternalRequest lifecycle through the four functions', () => {
+  it('when a request is added and its run succeeds, then it ends Succeeded with results and the run is deleted', async () => {
+    const steps: Record<string, Record<string, number>> = {};
+    const step = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      const { result, calls } = await countCalls(clusters, run);
+      steps[label] = calls;
+      return result;
+    };
+    const created = await createRequest(clusters, 'happy');
+
+    const admitted = replyOf(await step('admission', () => deliver('admission', objectEvent('add', created, clusters.publicServer))), INTERNAL_REQUEST_ADMITTED);
+    expect(admitted.data).toEqual({ namespace: TENANT, name: 'happy', uid: created.metadata.uid });
+    expect(admitted.source).toBe('/internal-services/admission');
+    expect(admitted.subject).toBe(`namespaces/${TENANT}/internalrequests/happy`);
+    expect((await readRequest(clusters, created))?.metadata.finalizers).toEqual([FINALIZER]);
+
+    expect((await step('pipelinerun-creator', () => deliver('pipelinerun-creator', admitted, 'structured'))).status).toBe(204);
+    const run = await readRun(clusters, created);
+    expect(run?.metadata.labels).toMatchObject({ 'internal-services.appstudio.openshift.io/name': 'happy' });
+    const running = (await readRequest(clusters, created)) as InternalRequest;
+    expect(running.status).toMatchObject({ pipelineRun: `${SERVICE_NAMESPACE}/${runName(created)}`, conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running' }] });
+    expect(running.status?.startTime).toEqual(expect.any(String));
+
+    const started = await setRunStatus(clusters, created, { status: 'Unknown', reason: 'Running' });
+    expect((await step('status-relay (running)', () => deliver('status-relay', objectEvent('update', started, clusters.internalServer)))).status).toBe(204);
+
+    const results = [{ name: 'SIGNATURE', value: 'sig-1' }, { name: 'LIST', value: ['not', 'a', 'string'] }];
+    const finished = await setRunStatus(clusters, created, { status: 'True', reason: 'Succeeded', results });
+    const relayed = await step('status-relay (done)', () => deliver('status-relay', objectEvent('update', finished, clusters.internalServer)));
+    const completed = replyOf(relayed, INTERNAL_REQUEST_COMPLETED);
+    expect(completed.data).toEqual({ namespace: TENANT, name: 'happy', uid: created.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(created)}` });
+    const succeeded = (await readRequest(clusters, created)) as InternalRequest;
+    expect(succeeded.status).toMatchObject({ results: { SIGNATURE: 'sig-1' }, conditions: [{ status: 'True', reason: 'Succeeded' }] });
+    expect(succeeded.status?.conditions).toHaveLength(1);
+    expect(succeeded.status?.completionTime).toEqual(expect.any(String));
+    expect(succeeded.status?.startTime).toBe(running.status?.startTime);
+
+    expect((await step('cleanup', () => deliver('cleanup', completed))).status).toBe(204);
+    expect(await readRun(clusters, created)).toBeUndefined();
+
+    const perFunction = Object.entries(steps).map(([label, calls]) => `  ${label}: ${total(calls)} (${JSON.stringify(calls)})`);
+    const all = Object.values(steps).reduce((sum, calls) => sum + total(calls), 0);
+    console.log(`API calls for one InternalRequest over the happy path: ${all}\n${perFunction.join('\n')}`);
+  });
+
+  it('when the run fails, then the request is Failed with the run message, its string results and a completionTime', async () => {
+    const ir = await startRequest('fails');
+    const relayed = await finishRun(ir, { status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1)', results: [{ name: 'ERROR', value: 'bad' }] });
+    expect(replyOf(relayed, INTERNAL_REQUEST_COMPLETED).data).toMatchObject({ name: 'fails' });
+    const failed = (await readRequest(clusters, ir)) as InternalRequest;
+    expect(failed.status?.conditions).toEqual([
+      expect.objectContaining({ type: 'Succeeded', status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1)' }),
+    ]);
+    expect(failed.status).toMatchObject({ results: { ERROR: 'bad' }, completionTime: expect.any(String) });
+  });
+
+  it('when the config says debug, then the run is kept after completion', async () => {
+    await setConfig(clusters, { allowList: [TENANT], debug: true });
+    try {
+      const ir = await startRequest('debugged');
+      const completed = replyOf(await finishRun(ir, { status: 'True', reason: 'Completed' }), INTERNAL_REQUEST_COMPLETED);
+      expect((await deliver('cleanup', completed, 'structured')).status).toBe(204);
+      expect(await readRun(clusters, ir)).toBeDefined();
+      expect((await readRequest(clusters, ir))?.status?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    } finally {
+      await setConfig(clusters, { allowList: [TENANT] });
+    }
+  });
+
+  it('when a running request is deleted, then its run is cancelled and the finalizer released', async () => {
+    const ir = await startRequest('deleted');
+    await clusters.remote.delete(INTERNAL_REQUESTS, TENANT, 'deleted');
+    const deleting = (await readRequest(clusters, ir)) as InternalRequest;
+    expect(deleting.metadata.deletionTimestamp).toEqual(expect.any(String));
+
+    const reply = replyOf(await deliver('admission', objectEvent('update', deleting, clusters.publicServer), 'structured'), INTERNAL_REQUEST_DELETING);
+    expect(reply.data).toEqual({ namespace: TENANT, name: 'deleted', uid: ir.metadata.uid });
+    expect((await deliver('cleanup', reply)).status).toBe(204);
+
+    expect((await readRun(clusters, ir))?.spec).toMatchObject({ status: 'Cancelled' });
+    expect(await readRequest(clusters, ir)).toBeUndefined();
+  });
+
+  it('when a request that never got a run is deleted, then only the finalizer is released', async () => {
+    await setConfig(clusters, { allowList: [] });
+    try {
+      const created = await createRequest(clusters, 'rejected-then-deleted');
+      expect((await deliver('admission', objectEvent('add', created, clusters.publicServer))).status).toBe(204);
+      await clusters.remote.delete(INTERNAL_REQUESTS, TENANT, created.metadata.name);
+      const deleting = (await readRequest(clusters, created)) as InternalRequest;
+      const reply = replyOf(await deliver('admission', objectEvent('update', deleting, clusters.publicServer)), INTERNAL_REQUEST_DELETING);
+      expect((await deliver('cleanup', reply)).status).toBe(204);
+      expect(await readRequest(clusters, created)).toBeUndefined();
+    } finally {
+      await setConfig(clusters, { allowList: [TENANT] });
+    }
+  });
+});
