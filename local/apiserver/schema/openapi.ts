@@ -35,7 +35,7 @@ export function buildOpenApi(input: { crds: CrdLike[] }): OpenApiDocuments {
 }
 
 /** Uppercase hex SHA-512 of the JSON text, as kube-openapi's handler names document versions. */
-export function contentHash(document: object): string {
+function contentHash(document: object): string {
   return createHash('sha512').update(JSON.stringify(document)).digest('hex').toUpperCase();
 }
 

@@ -25,6 +25,8 @@ describe('validate', () => {
       [{ field: 'spec.a', reason: 'FieldValueNotSupported', message: 'Unsupported value: "x": supported values: "a", "b"' }]],
     ['a number is not in a numeric enum', spec({ n: { type: 'integer', enum: [1, 2] } }), { spec: { n: 3 } },
       [{ field: 'spec.n', reason: 'FieldValueNotSupported', message: 'Unsupported value: 3: supported values: "1", "2"' }]],
+    ['an object is not in an enum of objects', spec({ o: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, enum: [{ a: 1 }] } }), { spec: { o: { b: ['x', null], a: 2 } } },
+      [{ field: 'spec.o', reason: 'FieldValueNotSupported', message: 'Unsupported value: map[string]interface {}{"a":2, "b":[]interface {}{"x", interface {}(nil)}}: supported values: "{\\"a\\":1}"' }]],
     ['a number is below its minimum', spec({ n: { type: 'integer', minimum: 1 } }), { spec: { n: 0 } },
       [{ field: 'spec.n', reason: 'FieldValueInvalid', message: 'Invalid value: 0: spec.n in body should be greater than or equal to 1' }]],
     ['a number is above an exclusive maximum', spec({ n: { type: 'number', maximum: 10, exclusiveMaximum: true } }), { spec: { n: 10 } },
@@ -44,7 +46,7 @@ describe('validate', () => {
     ['an object has too few properties', spec({ m: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } } }), { spec: { m: {} } },
       [{ field: 'spec.m', reason: 'FieldValueInvalid', message: 'Invalid value: 0: spec.m in body should have at least 1 properties' }]],
     ['an object has too many properties', spec({ m: { type: 'object', maxProperties: 1, additionalProperties: { type: 'string' } } }), { spec: { m: { a: 'x', b: 'y' } } },
-      [{ field: 'spec.m', reason: 'FieldValueTooMany', message: 'Too many: 2: must have at most 1 item' }]],
+      [{ field: 'spec.m', reason: 'FieldValueTooMany', message: 'Too many: 2: must have at most 1 items' }]],
     ['an additionalProperties value is invalid', spec({ m: { type: 'object', additionalProperties: { type: 'string' } } }), { spec: { m: { k: 1 } } },
       [{ field: 'spec.m.k', reason: 'FieldValueTypeInvalid', message: 'Invalid value: "integer": spec.m.k in body must be of type string: "integer"' }]],
     ['a date-time string is malformed', spec({ t: { type: 'string', format: 'date-time' } }), { spec: { t: 'yesterday' } },
@@ -59,6 +61,7 @@ describe('validate', () => {
     ['an int-or-string field holds either', spec({ a: { 'x-kubernetes-int-or-string': true }, b: { 'x-kubernetes-int-or-string': true } }), { spec: { a: 1, b: '50%' } }],
     ['a date-time is RFC 3339', spec({ t: { type: 'string', format: 'date-time' } }), { spec: { t: '2024-05-01T10:00:00Z' } }],
     ['an unknown format is used', spec({ t: { type: 'string', format: 'no-such-format' } }), { spec: { t: 'anything' } }],
+    ['a string of multi-byte characters is within maxLength', spec({ a: { type: 'string', maxLength: 2 } }), { spec: { a: '😀😀' } }],
     ['a preserved object holds anything', spec({ p: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }), { spec: { p: { a: [1, { b: null }] } } }],
   ])('when %s, then there is no error', (_name, schema, obj) => {
     expect(validate(schema, obj)).toEqual([]);
@@ -67,6 +70,16 @@ describe('validate', () => {
   it('when a type is wrong and the value is not in the enum, then both are reported', () => {
     const errors = validate(spec({ a: { type: 'string', enum: ['x'] } }), { spec: { a: 1 } });
     expect(errors.map((e) => e.reason)).toEqual(['FieldValueTypeInvalid', 'FieldValueNotSupported']);
+  });
+
+  it('when a nullable enum field is null, then the enum still rejects it, as kube-openapi does', () => {
+    const errors = validate(spec({ a: { type: 'string', nullable: true, enum: ['x', null] } }), { spec: { a: null } });
+    expect(errors).toEqual([{ field: 'spec.a', reason: 'FieldValueNotSupported', message: 'Unsupported value: null: supported values: "x", "null"' }]);
+  });
+
+  it('when an object has too few properties, then its values are still validated', () => {
+    const schema = spec({ m: { type: 'object', minProperties: 2, additionalProperties: { type: 'string' } } });
+    expect(validate(schema, { spec: { m: { k: 1 } } }).map((e) => e.field)).toEqual(['spec.m', 'spec.m.k']);
   });
 
   it('when a string is too long and misses its pattern, then only the length is reported', () => {

@@ -21,7 +21,7 @@ function validateNode(schema: JSONSchemaProps, value: unknown, path: string, err
   if (typeof value === 'string') validateString(schema, value, path, errors);
   else if (typeof value === 'number') validateNumber(schema, value, path, errors);
   else if (Array.isArray(value)) validateArray(schema, value, path, errors);
-  if (schema.enum !== undefined && schema.enum.length > 0 && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
+  if (schema.enum !== undefined && schema.enum.length > 0 && !inEnum(schema.enum, value)) {
     errors.push(notSupported(path, value, schema.enum));
   }
   if (isObject(value)) validateObject(schema, value, path, errors);
@@ -50,9 +50,8 @@ function checkType(schema: JSONSchemaProps, value: unknown, path: string, errors
 
 /** As in kube-openapi, the first failing string check is the only one reported. */
 function validateString(schema: JSONSchemaProps, value: string, path: string, errors: FieldError[]): void {
-  const length = [...value].length;
-  if (schema.maxLength !== undefined && length > schema.maxLength) errors.push(tooLong(path, schema.maxLength));
-  else if (schema.minLength !== undefined && length < schema.minLength) {
+  if (schema.maxLength !== undefined && characters(value) > schema.maxLength) errors.push(tooLong(path, schema.maxLength));
+  else if (schema.minLength !== undefined && characters(value) < schema.minLength) {
     errors.push(invalid(path, value, `${inBody(path)} should be at least ${schema.minLength} chars long`));
   } else if (schema.pattern !== undefined && !matchesPattern(schema.pattern, value)) {
     errors.push(invalid(path, value, `${inBody(path)} should match '${schema.pattern}'`));
@@ -60,6 +59,13 @@ function validateString(schema: JSONSchemaProps, value: string, path: string, er
   if (schema.format !== undefined && !checkFormat(schema.format, value)) {
     errors.push(invalid(path, value, `${inBody(path)} must be of type ${schema.format}: ${JSON.stringify(value)}`, 'FieldValueTypeInvalid'));
   }
+}
+
+/** Lengths count characters (code points), not UTF-16 units, as kube-openapi does. */
+function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
 }
 
 function validateNumber(schema: JSONSchemaProps, value: number, path: string, errors: FieldError[]): void {
@@ -86,17 +92,12 @@ function validateArray(schema: JSONSchemaProps, value: unknown[], path: string, 
   if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(tooMany(path, value.length, schema.maxItems));
 }
 
-/** A property-count failure stops the walk into the object, as in kube-openapi. */
 function validateObject(schema: JSONSchemaProps, value: JsonObject, path: string, errors: FieldError[]): void {
   const count = Object.keys(value).length;
   if (schema.minProperties !== undefined && count < schema.minProperties) {
     errors.push(invalid(path, count, `${inBody(path)} should have at least ${schema.minProperties} properties`));
-    return;
   }
-  if (schema.maxProperties !== undefined && count > schema.maxProperties) {
-    errors.push(tooMany(path, count, schema.maxProperties));
-    return;
-  }
+  if (schema.maxProperties !== undefined && count > schema.maxProperties) errors.push(tooMany(path, count, schema.maxProperties));
   const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
   for (const [key, child] of Object.entries(value)) {
     const known = schema.properties?.[key] ?? additional;
@@ -105,6 +106,11 @@ function validateObject(schema: JSONSchemaProps, value: JsonObject, path: string
   for (const name of schema.required ?? []) {
     if (!(name in value)) errors.push(required(childPath(path, name)));
   }
+}
+
+/** kube-openapi never matches null against an enum, even a nullable one that lists null. */
+function inEnum(allowed: unknown[], value: unknown): boolean {
+  return value !== null && value !== undefined && allowed.some((candidate) => deepEqual(candidate, value));
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
