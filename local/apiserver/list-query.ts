@@ -1,0 +1,63 @@
+/**
+ * Filtering and paging of list requests: label and field selectors, `limit` with an opaque `continue`
+ * token, and 410 Expired for a token whose revision has been compacted away.
+ */
+import { parseFieldSelector } from './field-selector.js';
+import { parseLabelSelector } from './label-selector.js';
+import { badRequest, expired } from './status-errors.js';
+import type { ObjectPredicate } from './field-selector.js';
+import type { KubeObject } from './kube-object.js';
+import type { ResourceDef } from './resource-def.js';
+
+export interface Page { items: KubeObject[]; continueToken?: string; remainingItemCount?: number }
+
+/** The selectors of a request as one predicate, plus whether any selector was given. */
+export function selectorOf(def: ResourceDef, query: URLSearchParams): { match: ObjectPredicate; selective: boolean } {
+  const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+  const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, def.selectableFields);
+  const match: ObjectPredicate = (o) => (!labels || labels(o.metadata.labels)) && (!fields || fields(o));
+  return { match, selective: labels !== undefined || fields !== undefined };
+}
+
+interface Token { rv: number; after: string }
+
+const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+function decodeToken(text: string): Token {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Token;
+    if (typeof token.rv === 'number' && typeof token.after === 'string') return token;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+const EXPIRED_CONTINUE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+export interface PageInput { all: KubeObject[]; query: URLSearchParams; selective: boolean; revision: number; compactedRevision: number }
+
+/** Cuts one page out of the (already filtered, ordered) objects. */
+export function page(input: PageInput): Page & { revision: number } {
+  const { all, query } = input;
+  const limit = Number(query.get('limit') ?? '0');
+  const continueText = query.get('continue');
+  let items = all;
+  let revision = input.revision;
+  if (continueText) {
+    const token = decodeToken(continueText);
+    if (token.rv < input.compactedRevision) throw expired(EXPIRED_CONTINUE);
+    revision = token.rv;
+    items = items.filter((o) => keyOf(o) > token.after);
+  }
+  if (!(limit > 0) || query.get('resourceVersion') === '0' || items.length <= limit) return { items, revision };
+  const shown = items.slice(0, limit);
+  const last = shown[shown.length - 1] as KubeObject;
+  const result: Page & { revision: number } = {
+    items: shown,
+    revision,
+    continueToken: Buffer.from(JSON.stringify({ rv: revision, after: keyOf(last) })).toString('base64url'),
+  };
+  if (!input.selective) result.remainingItemCount = items.length - limit;
+  return result;
+}

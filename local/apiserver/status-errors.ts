@@ -1,0 +1,89 @@
+/**
+ * Errors the server answers with, as metav1.Status objects carrying the reason and code a real
+ * kube-apiserver uses, so clients' error handling takes the same branches it would in production.
+ */
+export interface StatusCause { reason: string; message: string; field: string }
+export interface StatusDetails { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[] }
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure' | 'Success';
+  message?: string;
+  reason?: string;
+  details?: StatusDetails;
+  code: number;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: StatusDetails,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toStatus(): Status {
+    const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    if (this.details) status.details = this.details;
+    return status;
+  }
+}
+
+/** Identifies a resource in messages: `widgets.example.com` (core resources have no group suffix). */
+export interface ResourceName { group: string; plural: string; kind: string }
+
+export function qualified(r: ResourceName): string {
+  return r.group ? `${r.plural}.${r.group}` : r.plural;
+}
+
+const REASON_BY_CODE: Record<number, string> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
+  406: 'NotAcceptable', 409: 'Conflict', 410: 'Expired', 415: 'UnsupportedMediaType', 422: 'Invalid',
+  429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+};
+
+export function reasonForCode(code: number): string {
+  return REASON_BY_CODE[code] ?? 'Unknown';
+}
+
+export const notFound = (r: ResourceName, name: string): ApiError =>
+  new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, { name, group: r.group, kind: r.plural });
+
+export const alreadyExists = (r: ResourceName, name: string): ApiError =>
+  new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, { name, group: r.group, kind: r.plural });
+
+export const conflict = (r: ResourceName, name: string): ApiError =>
+  new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: r.group, kind: r.plural });
+
+export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
+
+export const forbidden = (r: ResourceName, name: string, why: string): ApiError =>
+  new ApiError(403, 'Forbidden', `${qualified(r)} "${name}" is forbidden: ${why}`, { name, group: r.group, kind: r.plural });
+
+export const methodNotAllowed = (): ApiError =>
+  new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+
+export const unsupportedMediaType = (accepted: string[]): ApiError =>
+  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+
+export const expired = (message: string): ApiError => new ApiError(410, 'Expired', message);
+
+export const patchRejected = (): ApiError =>
+  new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+
+/** 422 Invalid: `Widget.example.com "w1" is invalid: <one>` or `…: [<a>, <b>]`. */
+export function invalid(r: ResourceName, name: string, causes: StatusCause[]): ApiError {
+  const texts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  const joined = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
+  const groupKind = r.group ? `${r.kind}.${r.group}` : r.kind;
+  return new ApiError(422, 'Invalid', `${groupKind} "${name}" is invalid: ${joined}`, { name, group: r.group, kind: r.kind, causes });
+}
+
+export function successStatus(details: StatusDetails): Omit<Status, 'message' | 'reason'> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+}

@@ -1,0 +1,101 @@
+/**
+ * Fan-out of committed changes to open watches. The last `capacity` events are kept in a ring so a
+ * watch can resume from a resourceVersion; older ones are gone and such a resume is told 410 Expired,
+ * as etcd compaction makes a real server do. Watchers see events by reference, never a copied history.
+ */
+import { expired } from './status-errors.js';
+import type { EventType, KubeObject } from './kube-object.js';
+
+export interface StoredEvent {
+  rv: number;
+  type: EventType;
+  key: string;
+  namespace: string;
+  object: KubeObject;
+  /** The state before a MODIFIED, so selector watches can turn it into ADDED or DELETED. */
+  previous?: KubeObject;
+}
+
+export interface Watcher {
+  key: string;
+  namespace?: string;
+  deliver(event: StoredEvent): void;
+  /** Graceful: the stream ends like a server-side timeout; otherwise the connection is dropped. */
+  close(graceful: boolean): void;
+}
+
+export class WatchHub {
+  private readonly ring: Array<StoredEvent | undefined>;
+  private start = 0;
+  private size = 0;
+  private lastEvicted = 0;
+  private readonly watchers = new Map<string, Set<Watcher>>();
+
+  constructor(capacity: number) {
+    this.ring = new Array<StoredEvent | undefined>(Math.max(1, capacity));
+  }
+
+  /** The newest revision whose event left the ring; resuming from before it is 410 Expired. */
+  get compactedRevision(): number {
+    return this.lastEvicted;
+  }
+
+  publish(event: StoredEvent): void {
+    this.remember(event);
+    const live = this.watchers.get(event.key);
+    if (!live) return;
+    for (const w of live) if (w.namespace === undefined || w.namespace === event.namespace) w.deliver(event);
+  }
+
+  /**
+   * Replays retained events after `sinceRv` for the watcher's resource, then keeps it informed.
+   * Throws 410 Expired when events after `sinceRv` have already left the ring.
+   */
+  subscribe(watcher: Watcher, sinceRv: number): () => void {
+    if (sinceRv < this.lastEvicted) {
+      throw expired(`too old resource version: ${sinceRv} (${this.lastEvicted + 1})`);
+    }
+    for (let i = this.firstIndexAfter(sinceRv); i < this.size; i++) {
+      const event = this.at(i);
+      if (event.key === watcher.key && (watcher.namespace === undefined || watcher.namespace === event.namespace)) watcher.deliver(event);
+    }
+    let set = this.watchers.get(watcher.key);
+    if (!set) this.watchers.set(watcher.key, (set = new Set()));
+    set.add(watcher);
+    return () => set.delete(watcher);
+  }
+
+  /** Ends open watches (all, or those of one storage key), abruptly unless `graceful`. */
+  closeWatches(key?: string, graceful = false): void {
+    for (const [k, set] of this.watchers) {
+      if (key !== undefined && k !== key) continue;
+      for (const w of [...set]) w.close(graceful);
+    }
+  }
+
+  private remember(event: StoredEvent): void {
+    if (this.size === this.ring.length) {
+      this.lastEvicted = this.at(0).rv;
+      this.start = (this.start + 1) % this.ring.length;
+      this.size--;
+    }
+    this.ring[(this.start + this.size) % this.ring.length] = event;
+    this.size++;
+  }
+
+  private at(i: number): StoredEvent {
+    return this.ring[(this.start + i) % this.ring.length] as StoredEvent;
+  }
+
+  /** Binary search: events in the ring are in increasing rv order. */
+  private firstIndexAfter(rv: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at(mid).rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
