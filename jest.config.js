@@ -6,7 +6,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
-  roots: ['<rootDir>/functions', '<rootDir>/shared', '<rootDir>/sources', '<rootDir>/local', '<rootDir>/test'],
+  roots: ['<rootDir>'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/\\.local/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
 };
