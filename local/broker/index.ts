@@ -1,0 +1,10 @@
+export { LocalBroker, BrokerNotFoundError } from './broker.js';
+export type { LocalBrokerOptions } from './broker.js';
+export type { DeadLetter } from './dead-letter.js';
+export type { AttemptRecord } from './deliver.js';
+export type { DeliverySpec } from './delivery-policy.js';
+export { matchesFilter } from './filter.js';
+export type { AttributesFilter } from './filter.js';
+export { loadRouting, InvalidTriggerError } from './trigger-manifests.js';
+export type { Routing, TriggerRoute, BrokerManifest, SubscriberRef } from './trigger-manifests.js';
+export { UnresolvedSubscriberError } from './subscribers.js';

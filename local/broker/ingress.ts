@@ -1,0 +1,60 @@
+/**
+ * The Broker's HTTP ingress, so that sources can use the local broker as their K_SINK: a POST of
+ * one CloudEvent (binary or structured) answers 202 and is routed in the background; a body that
+ * is not a valid CloudEvent answers 400 with the reason.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudEventV1 } from 'cloudevents';
+import { decodeEvent } from './decode-event.js';
+
+export interface Ingress {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function headerRecord(request: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function answer(response: ServerResponse, status: number, text = ''): void {
+  response.writeHead(status, text ? { 'content-type': 'text/plain; charset=utf-8' } : {});
+  response.end(text);
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, publish: (event: CloudEventV1<unknown>) => void): Promise<void> {
+  if (request.method !== 'POST') return answer(response, 405, 'POST a CloudEvent\n');
+  const incoming = decodeEvent(headerRecord(request), await readBody(request));
+  if (incoming.kind === 'event') {
+    publish(incoming.event);
+    return answer(response, 202);
+  }
+  answer(response, 400, `${incoming.kind === 'invalid' ? incoming.message : 'the request is not a CloudEvent'}\n`);
+}
+
+export async function startIngress(publish: (event: CloudEventV1<unknown>) => void, options: { host?: string; port?: number } = {}): Promise<Ingress> {
+  const server: Server = createServer((request, response) => {
+    handle(request, response, publish).catch((error: unknown) => answer(response, 500, `${String(error)}\n`));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ready, fail) => server.once('error', fail).listen(options.port ?? 0, host, ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    close: () => new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    }),
+  };
+}
