@@ -1,0 +1,2 @@
+export { startPipelineRunner, PIPELINES } from './runner.js';
+export type { PipelineRunner, PipelineRunnerOptions } from './runner.js';

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { INTERNAL_REQUESTS } from '../../shared/api/internal-request.js';
+import { apiVersionOf } from '../../shared/api/resource-type.js';
+import type { CeOverrides } from './resource-event.js';
+import type { ResourceSourceOptions } from './source.js';
+
+export class SourceConfigError extends Error {
+  override name = 'SourceConfigError';
+}
+
+/** What the command watches unless told otherwise: the remote InternalRequests. */
+const DEFAULT_RESOURCE = { apiVersion: apiVersionOf(INTERNAL_REQUESTS), kind: INTERNAL_REQUESTS.kind, plural: INTERNAL_REQUESTS.plural };
+
+/** Each flag and the environment variable it falls back to (ContainerSource sets K_SINK, K_CE_OVERRIDES). */
+const SETTINGS = {
+  kubeconfig: 'REMOTE_KUBECONFIG',
+  'api-version': 'WATCH_API_VERSION',
+  kind: 'WATCH_KIND',
+  plural: 'WATCH_PLURAL',
+  namespace: 'WATCH_NAMESPACE',
+  'label-selector': 'WATCH_LABEL_SELECTOR',
+  sink: 'K_SINK',
+  'ce-overrides': 'K_CE_OVERRIDES',
+  'drop-status-only-updates': 'DROP_STATUS_ONLY_UPDATES',
+} as const;
+type Setting = keyof typeof SETTINGS;
+
+const CeOverridesSchema = z.object({
+  extensions: z
+    .record(z.string(), z.string())
+    .refine((extensions) => Object.keys(extensions).every((name) => /^[a-z0-9]+$/.test(name)), {
+      message: 'extension names must be lower-case letters and digits',
+    })
+    .optional(),
+});
+
+export const SOURCE_USAGE = `Usage: remote-source [--flag value]… (each flag falls back to the environment variable shown)
+${Object.entries(SETTINGS)
+  .map(([flag, env]) => `  --${flag.padEnd(26)} ${env}`)
+  .join('\n')}
+Without --kubeconfig the in-cluster service account is used. Without --kind the source watches
+${DEFAULT_RESOURCE.kind}s (${DEFAULT_RESOURCE.apiVersion}). --drop-status-only-updates (true|false)
+defaults to true for InternalRequests and false for any other kind.`;
+
+/** Reads the command line, falling back to the environment; throws SourceConfigError when unusable. */
+export function parseSourceConfig(argv: string[], env: NodeJS.ProcessEnv): ResourceSourceOptions {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((flag) => [flag, { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options, strict: true }).values;
+  } catch (err) {
+    throw new SourceConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const read = (setting: Setting): string | undefined => {
+    const value = flags[setting] ?? env[SETTINGS[setting]];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const sink = read('sink');
+  if (!sink) throw new SourceConfigError('no sink: set K_SINK or --sink');
+  const resource = resourceOf(read);
+  return {
+    kubeconfig: read('kubeconfig'),
+    resource,
+    namespace: read('namespace'),
+    labelSelector: read('label-selector'),
+    sink: validUrl(sink),
+    ceOverrides: ceOverridesOf(read('ce-overrides')),
+    dropStatusOnlyUpdates: booleanOf(read('drop-status-only-updates'), resource.kind === DEFAULT_RESOURCE.kind),
+  };
+}
+
+function resourceOf(read: (setting: Setting) => string | undefined): ResourceSourceOptions['resource'] {
+  const kind = read('kind');
+  const apiVersion = read('api-version');
+  if (!kind && apiVersion) throw new SourceConfigError(`--api-version ${apiVersion} needs --kind (WATCH_KIND)`);
+  if (!kind) return { ...DEFAULT_RESOURCE, plural: read('plural') ?? DEFAULT_RESOURCE.plural };
+  if (!apiVersion) throw new SourceConfigError(`--kind ${kind} needs --api-version (WATCH_API_VERSION)`);
+  return { apiVersion, kind, plural: read('plural') };
+}
+
+function ceOverridesOf(text: string | undefined): CeOverrides | undefined {
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SourceConfigError('K_CE_OVERRIDES is not JSON');
+  }
+  const parsed = CeOverridesSchema.safeParse(json);
+  if (!parsed.success) throw new SourceConfigError(`K_CE_OVERRIDES is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
+
+function booleanOf(text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined) return fallback;
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new SourceConfigError(`--drop-status-only-updates must be true or false, not ${text}`);
+}
+
+function validUrl(text: string): string {
+  try {
+    return new URL(text).toString();
+  } catch {
+    throw new SourceConfigError(`the sink is not a URL: ${text}`);
+  }
+}

@@ -1,0 +1,75 @@
+import { HTTP } from 'cloudevents';
+import type { CloudEvent } from 'cloudevents';
+import type { Delay } from './backoff.js';
+import type { Logger } from '../../shared/observability/logger.js';
+import { errorText } from './error-text.js';
+
+export interface EventSenderOptions {
+  sink: string;
+  log: Logger;
+  delay: Delay;
+  retries?: number; // after the first attempt; ApiServerSource uses 5
+  retryDelayMs?: number; // first retry delay, doubled each time; ApiServerSource uses 50 ms
+  timeoutMs?: number; // per attempt
+}
+
+/** Answers a sender retries, as Knative's delivery does; any other 4xx will not get better. */
+function retryable(status: number): boolean {
+  return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
+}
+
+/**
+ * POSTs events in binary mode and checks the answer (the SDK's transport never rejects). Each event is
+ * retried with exponential backoff, then logged as lost: there is no dead-letter on this hop, the
+ * periodic resync repairs what was lost.
+ */
+export class EventSender {
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly o: EventSenderOptions) {
+    this.retries = o.retries ?? 5;
+    this.retryDelayMs = o.retryDelayMs ?? 50;
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+  }
+
+  /** Resolves true when the sink accepted the event, false when it was lost (never rejects). */
+  async send(event: CloudEvent<unknown>): Promise<boolean> {
+    const message = HTTP.binary(event);
+    let outcome: { status?: number; error?: string } = {};
+    let attempts = 0;
+    while (attempts <= this.retries) {
+      if (attempts > 0) await this.o.delay(this.retryDelayMs * 2 ** (attempts - 1));
+      attempts += 1;
+      outcome = await this.post(message.headers as Record<string, string>, message.body as string);
+      if (outcome.status !== undefined && outcome.status < 300) return true;
+      if (outcome.status !== undefined && !retryable(outcome.status)) break;
+    }
+    this.o.log.log('error', 'event lost', {
+      sink: this.o.sink,
+      id: event.id,
+      type: event.type,
+      subject: event.subject,
+      attempts,
+      ...outcome,
+    });
+    return false;
+  }
+
+  private async post(headers: Record<string, string>, body: string): Promise<{ status?: number; error?: string }> {
+    try {
+      const response = await fetch(this.o.sink, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual', // a redirect is a failed delivery, as in Knative
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      await response.arrayBuffer(); // drain, so the connection can be reused
+      return { status: response.status };
+    } catch (err) {
+      return { error: errorText(err) };
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { ChangeKind } from './list-watch.js';
+import type { KubeObject } from './resource-ref.js';
+
+interface Seen {
+  generation: number | undefined;
+  deleting: boolean;
+}
+
+/**
+ * Drops updates in which neither metadata.generation nor metadata.deletionTimestamp changed: status,
+ * label, annotation and finalizer writes. Remembers only uid → (generation, deleting), never objects.
+ */
+export class GenerationFilter {
+  private readonly seen = new Map<string, Seen>();
+
+  /** After a (re)list: forget everything, then remember exactly the listed objects. */
+  reset(objects: KubeObject[]): void {
+    this.seen.clear();
+    for (const obj of objects) this.remember(obj);
+  }
+
+  /** Whether this change should become an event; updates the memory either way. */
+  admit(kind: ChangeKind, obj: KubeObject): boolean {
+    const uid = obj.metadata?.uid;
+    if (!uid) return true;
+    if (kind === 'delete') {
+      this.seen.delete(uid);
+      return true;
+    }
+    const before = this.seen.get(uid);
+    this.remember(obj);
+    if (kind === 'add' || !before) return true;
+    const now = seenOf(obj);
+    return now.generation !== before.generation || now.deleting !== before.deleting;
+  }
+
+  /** How many objects are remembered (bounded by the number of live objects). */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private remember(obj: KubeObject): void {
+    const uid = obj.metadata?.uid;
+    if (uid) this.seen.set(uid, seenOf(obj));
+  }
+}
+
+function seenOf(obj: KubeObject): Seen {
+  return { generation: obj.metadata?.generation, deleting: Boolean(obj.metadata?.deletionTimestamp) };
+}

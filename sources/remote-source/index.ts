@@ -1,0 +1,12 @@
+export { startResourceSource } from './source.js';
+export type { ResourceSource, ResourceSourceOptions, SourceStats } from './source.js';
+export { watchResources } from './list-watch.js';
+export type { ChangeKind, ResourceWatch, ResourceWatchHandlers, ResourceWatchOptions, WatchStats } from './list-watch.js';
+export { KubeReader, KubeRequestError, loadKubeConfig } from './kube-reader.js';
+export { changeEvent } from './resource-event.js';
+export type { CeOverrides } from './resource-event.js';
+export { collectionPath } from './resource-ref.js';
+export type { KubeObject, ResourceRef } from './resource-ref.js';
+export { parseSourceConfig, SourceConfigError, SOURCE_USAGE } from './config.js';
+export { realDelay } from './backoff.js';
+export type { BackoffOptions, Delay } from './backoff.js';
