@@ -37,4 +37,15 @@ describe('resolvePipeline', () => {
     pipelines.set('team/bad', { spec: { tasks: 'not a list' } });
     await expect(resolvePipeline(run({ pipelineRef: { name: 'bad' } }), get)).rejects.toMatchObject({ reason: 'PipelineValidationFailed' });
   });
+
+  it.each([
+    ['when expressions', { name: 't', when: [{ input: 'a', operator: 'in', values: ['a'] }], taskSpec: { steps: [{ script: 'true' }] } }, /tasks\.0\.when: when expressions are not supported/],
+    ['sidecars', { name: 't', taskSpec: { steps: [{ script: 'true' }], sidecars: [{ image: 'x' }] } }, /sidecars are not supported/],
+  ])('when a task uses %s, then the run fails validation instead of running without them', async (_feature, task, message) => {
+    pipelines.set('team/unsupported', { spec: { tasks: [task] } });
+    await expect(resolvePipeline(run({ pipelineRef: { name: 'unsupported' } }), get)).rejects.toMatchObject({
+      reason: 'PipelineValidationFailed',
+      message: expect.stringMatching(message),
+    });
+  });
 });

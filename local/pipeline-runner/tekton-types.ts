@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /**
  * The part of Tekton v1 Pipelines and PipelineRuns the local runner executes. Loose objects: any other
- * field is ignored (e.g. `image`, which the runner does not use), never rejected.
+ * field is ignored (e.g. `image`, which the runner does not use), except features that would change
+ * what runs: those fail the run with a message instead of being silently skipped.
  */
+const unsupported = (feature: string) =>
+  z.never({ error: `${feature} are not supported by the local pipeline runner` }).optional();
 const ParamSchema = z.looseObject({ name: z.string(), value: z.unknown() });
 const ParamSpecSchema = z.looseObject({ name: z.string(), default: z.unknown().optional() });
 
@@ -20,6 +23,7 @@ export const TaskSpecSchema = z.looseObject({
   results: z.array(z.looseObject({ name: z.string() })).optional(),
   steps: z.array(StepSchema).default([]),
   workspaces: z.array(z.looseObject({ name: z.string() })).optional(),
+  sidecars: unsupported('sidecars'),
 });
 
 export const PipelineTaskSchema = z.looseObject({
@@ -28,6 +32,7 @@ export const PipelineTaskSchema = z.looseObject({
   params: z.array(ParamSchema).optional(),
   taskSpec: TaskSpecSchema.optional(),
   taskRef: z.unknown().optional(),
+  when: unsupported('when expressions'),
   workspaces: z.array(z.looseObject({ name: z.string(), workspace: z.string().optional() })).optional(),
 });
 
