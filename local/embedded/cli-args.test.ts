@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parseCliArgs, UsageError } from './cli-args.js';
+
+const kubeconfig = join(tmpdir(), 'cli-args-test.kubeconfig');
+writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+
+describe('the command line of npm start', () => {
+  it('when there are no arguments, then everything runs locally with the defaults', () => {
+    expect(parseCliArgs([])).toEqual({ kind: 'start', options: { dir: undefined, portBase: undefined, clusters: undefined } });
+  });
+
+  it('when --dir and --port-base are given, then they are used', () => {
+    expect(parseCliArgs(['--dir', 'state', '--port-base', '18000'])).toEqual({
+      kind: 'start',
+      options: { dir: 'state', portBase: 18000, clusters: undefined },
+    });
+  });
+
+  it('when both kubeconfigs are given, then the system runs against those clusters', () => {
+    const command = parseCliArgs(['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', kubeconfig]);
+    expect(command).toEqual({ kind: 'start', options: { dir: undefined, portBase: undefined, clusters: { remoteKubeconfig: kubeconfig, internalKubeconfig: kubeconfig } } });
+  });
+
+  it('when --help is given, then help is asked for', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+  });
+
+  it.each([
+    [['--port-base', '80x'], '--port-base must be a port from 1 to 65529'],
+    [['--port-base', '0'], '--port-base must be a port'],
+    [['--port-base', '65530'], '--port-base must be a port'],
+    [['--remote-kubeconfig', kubeconfig], 'go together'],
+    [['--internal-kubeconfig', kubeconfig], 'go together'],
+    [['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', '/no/such/file'], 'no kubeconfig file at /no/such/file'],
+    [['--dir', ''], '--dir needs a path'],
+    [['--verbose'], "Unknown option '--verbose'"],
+    [['stray'], 'stray'],
+  ])('when the arguments are %j, then a UsageError says %j', (args, message) => {
+    expect(() => parseCliArgs(args)).toThrow(UsageError);
+    expect(() => parseCliArgs(args)).toThrow(message);
+  });
+});

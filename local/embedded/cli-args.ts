@@ -1,0 +1,60 @@
+/** `npm start -- …`: the command line of the embedded default, turned into EmbeddedOptions. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PORTS_USED } from './port-plan.js';
+import type { EmbeddedOptions } from './start-embedded.js';
+
+export const USAGE = `Usage: npm start -- [options]
+
+With no options, runs the whole system on this machine: two local API servers (public and
+internal), the event sources, the broker, the four functions and a pipeline runner.
+
+  --dir <path>                  where kubeconfigs and endpoints.json go (default .local)
+  --port-base <port>            listen on ${PORTS_USED} consecutive ports from <port> (default: free ports)
+  --remote-kubeconfig <file>    with --internal-kubeconfig: run the sources, broker and functions
+  --internal-kubeconfig <file>  against these real clusters instead (no local API servers, no runner)
+  --help                        show this text`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'start'; options: EmbeddedOptions };
+
+const OPTIONS = {
+  dir: { type: 'string' },
+  'port-base': { type: 'string' },
+  'remote-kubeconfig': { type: 'string' },
+  'internal-kubeconfig': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+function portBaseOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const base = Number(text);
+  const highest = 65535 - (PORTS_USED - 1);
+  if (!/^\d+$/.test(text) || base < 1 || base > highest) throw new UsageError(`--port-base must be a port from 1 to ${highest}, not ${JSON.stringify(text)}`);
+  return base;
+}
+
+function clustersOf(remote: string | undefined, internal: string | undefined): EmbeddedOptions['clusters'] {
+  if (remote === undefined && internal === undefined) return undefined;
+  if (remote === undefined || internal === undefined) throw new UsageError('--remote-kubeconfig and --internal-kubeconfig go together: give both or neither');
+  for (const file of [remote, internal]) if (!existsSync(file)) throw new UsageError(`no kubeconfig file at ${file}`);
+  return { remoteKubeconfig: remote, internalKubeconfig: internal };
+}
+
+/** Throws UsageError naming what is wrong with the arguments. */
+export function parseCliArgs(argv: string[]): CliCommand {
+  let values: { dir?: string; 'port-base'?: string; 'remote-kubeconfig'?: string; 'internal-kubeconfig'?: string; help?: boolean };
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.dir === '') throw new UsageError('--dir needs a path');
+  const portBase = portBaseOf(values['port-base']);
+  const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig']);
+  return { kind: 'start', options: { dir: values.dir, portBase, clusters } };
+}

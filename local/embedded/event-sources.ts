@@ -1,0 +1,36 @@
+/**
+ * The events that drive the functions: InternalRequests of the public cluster (the remote watcher)
+ * and PipelineRuns of the internal one (standing in for Knative's ApiServerSource), both into the
+ * broker's ingress.
+ */
+import { startResourceSource } from '../../sources/remote-source/index.js';
+import type { ResourceSource } from '../../sources/remote-source/index.js';
+import { within } from './deadline.js';
+import { pipelineRunSourceOptions, remoteSourceOptions } from './source-manifests.js';
+import type { Teardown } from './teardown.js';
+
+export interface EventSources {
+  internalRequests: ResourceSource;
+  pipelineRuns: ResourceSource;
+}
+
+export interface EventSourceKubeconfigs {
+  remote: string;
+  internal: string;
+}
+
+/** Starts both watchers and waits (up to `syncTimeoutMs`) until each has listed what already exists. */
+export async function startEventSources(
+  teardown: Teardown,
+  kubeconfigs: EventSourceKubeconfigs,
+  sink: string,
+  syncTimeoutMs: number,
+): Promise<EventSources> {
+  const internalRequests = await startResourceSource(await remoteSourceOptions(kubeconfigs.remote, sink));
+  teardown.add('InternalRequest source', () => internalRequests.stop());
+  const pipelineRuns = await startResourceSource(await pipelineRunSourceOptions(kubeconfigs.internal, sink));
+  teardown.add('PipelineRun source', () => pipelineRuns.stop());
+  await within(internalRequests.synced, syncTimeoutMs, `listing InternalRequests through ${kubeconfigs.remote}`);
+  await within(pipelineRuns.synced, syncTimeoutMs, `listing PipelineRuns through ${kubeconfigs.internal}`);
+  return { internalRequests, pipelineRuns };
+}

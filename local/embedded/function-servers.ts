@@ -1,0 +1,60 @@
+/**
+ * The four functions over HTTP on loopback, in this process: the same handlers Knative serves, each
+ * behind functions-framework's own server for its target.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import '../../functions/index.js';
+import { FUNCTION_NAMES } from './function-names.js';
+import type { FunctionName } from './function-names.js';
+import type { Teardown } from './teardown.js';
+
+export interface FunctionEnvironment {
+  remoteKubeconfig: string;
+  internalKubeconfig: string;
+  serviceNamespace: string;
+}
+
+export class FunctionsAlreadyBoundError extends Error {
+  override name = 'FunctionsAlreadyBoundError';
+}
+
+let boundTo: FunctionEnvironment | undefined;
+
+/**
+ * Points the functions at the clusters through the environment they read in production. They build
+ * their cluster clients once per process, on the first event, so a process hosts one system only.
+ */
+export function bindFunctionEnvironment(env: FunctionEnvironment): void {
+  if (boundTo) {
+    throw new FunctionsAlreadyBoundError(
+      `the functions of this process already serve the clusters of ${boundTo.remoteKubeconfig}; start one system per process`,
+    );
+  }
+  boundTo = env;
+  Object.assign(process.env, { REMOTE_KUBECONFIG: env.remoteKubeconfig, KUBECONFIG: env.internalKubeconfig, SERVICE_NAMESPACE: env.serviceNamespace });
+}
+
+async function listen(server: Server, port: number): Promise<string> {
+  await new Promise<void>((ready, fail) => server.once('error', fail).listen(port, '127.0.0.1', ready));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+}
+
+/** Serves each function on its port (0 = a free one); returns name → URL. */
+export async function serveFunctions(teardown: Teardown, ports: Record<FunctionName, number>): Promise<Record<FunctionName, string>> {
+  const urls: Partial<Record<FunctionName, string>> = {};
+  for (const name of FUNCTION_NAMES) {
+    const server = getTestServer(name);
+    urls[name] = await listen(server, ports[name]);
+    teardown.add(`function ${name}`, () => close(server));
+  }
+  return urls as Record<FunctionName, string>;
+}

@@ -1,0 +1,12 @@
+export { startEmbedded } from './start-embedded.js';
+export type { EmbeddedOptions, EmbeddedSystem, RealClusters } from './start-embedded.js';
+export type { ClusterEndpoint, Endpoints } from './endpoints.js';
+export { ENDPOINTS_FILE } from './endpoints.js';
+export { FunctionsAlreadyBoundError } from './function-servers.js';
+export { FUNCTION_NAMES } from './function-names.js';
+export type { FunctionName } from './function-names.js';
+export { PORTS_USED } from './port-plan.js';
+export { parseCliArgs, UsageError, USAGE } from './cli-args.js';
+export type { CliCommand } from './cli-args.js';
+export { nextSteps } from './next-steps.js';
+export { SEEDED_ALLOW_LIST } from './seed-config.js';

@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { localConfigManifest } from './seed-config.js';
+import { pipelineRunSourceOptions, remoteSourceOptions, serviceNamespaceOfInstall } from './source-manifests.js';
+
+describe('the local install follows the knative/private manifests', () => {
+  it('when the remote watcher is configured, then it watches InternalRequests and drops status-only updates, as its ContainerSource says', async () => {
+    const options = await remoteSourceOptions('/tmp/public.kubeconfig', 'http://127.0.0.1:1/');
+    expect(options).toMatchObject({
+      kubeconfig: '/tmp/public.kubeconfig',
+      resource: { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', plural: 'internalrequests' },
+      namespace: undefined,
+      sink: 'http://127.0.0.1:1/',
+      dropStatusOnlyUpdates: true,
+    });
+  });
+
+  it('when the PipelineRun watcher is configured, then it has the ApiServerSource resource, label selector and namespace', async () => {
+    const options = await pipelineRunSourceOptions('/tmp/internal.kubeconfig', 'http://127.0.0.1:1/');
+    expect(options).toMatchObject({
+      resource: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' },
+      namespace: 'internal-services',
+      labelSelector: 'internal-services.appstudio.openshift.io/name',
+      dropStatusOnlyUpdates: false,
+    });
+    expect(await serviceNamespaceOfInstall()).toBe('internal-services');
+  });
+
+  it('when the config is seeded, then it is the config manifest with default on the allow-list', async () => {
+    const manifest = await localConfigManifest('internal-services');
+    expect(manifest).toMatchObject({ kind: 'InternalServicesConfig', metadata: { name: 'config', namespace: 'internal-services' } });
+    expect(manifest.spec?.['allowList']).toEqual(['default']);
+    expect(manifest.spec?.['volumeClaim']).toEqual({ name: 'workspace', size: '1Gi' });
+  });
+});

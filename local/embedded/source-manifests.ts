@@ -1,0 +1,58 @@
+/**
+ * The two event sources as knative/private describes them: the remote watcher's ContainerSource
+ * (its environment is the watcher's configuration) and the PipelineRun ApiServerSource (resource,
+ * label selector, namespace). Reading them here keeps local runs and the cluster install alike.
+ */
+import { join } from 'node:path';
+import { parseSourceConfig } from '../../sources/remote-source/index.js';
+import type { ResourceSourceOptions } from '../../sources/remote-source/index.js';
+import { labelSelectorText } from './label-selector.js';
+import type { LabelSelector } from './label-selector.js';
+import { findManifest, readManifests } from './manifest-files.js';
+import { PRIVATE_DIR } from './project-paths.js';
+
+interface ContainerSpec {
+  env?: Array<{ name: string; value?: string }>;
+}
+
+interface ApiServerResource {
+  apiVersion: string;
+  kind: string;
+  selector?: LabelSelector;
+}
+
+export class SourceManifestError extends Error {
+  override name = 'SourceManifestError';
+}
+
+/** Options of the InternalRequest watcher on the cluster behind `kubeconfig`, sending to `sink`. */
+export async function remoteSourceOptions(kubeconfig: string, sink: string): Promise<ResourceSourceOptions> {
+  const manifest = findManifest(await readManifests(join(PRIVATE_DIR, 'remote-source.yaml')), 'ContainerSource');
+  const template = manifest.spec?.['template'] as { spec?: { containers?: ContainerSpec[] } } | undefined;
+  const env = Object.fromEntries((template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value ?? '']));
+  return parseSourceConfig([], { ...env, REMOTE_KUBECONFIG: kubeconfig, K_SINK: sink });
+}
+
+/** Options of the PipelineRun watcher on the cluster behind `kubeconfig`, in the ApiServerSource's namespace. */
+export async function pipelineRunSourceOptions(kubeconfig: string, sink: string): Promise<ResourceSourceOptions> {
+  const manifest = findManifest(await readManifests(join(PRIVATE_DIR, 'pipelinerun-source.yaml')), 'ApiServerSource');
+  const resources = (manifest.spec?.['resources'] ?? []) as ApiServerResource[];
+  const [resource] = resources;
+  if (resources.length !== 1 || !resource) throw new SourceManifestError(`the ApiServerSource should watch one resource, not ${resources.length}`);
+  return {
+    kubeconfig,
+    resource: { apiVersion: resource.apiVersion, kind: resource.kind },
+    namespace: manifest.metadata?.namespace,
+    labelSelector: labelSelectorText(resource.selector),
+    sink,
+    dropStatusOnlyUpdates: false,
+  };
+}
+
+/** Where the functions work (SERVICE_NAMESPACE): the namespace of the install, where PipelineRuns are watched. */
+export async function serviceNamespaceOfInstall(): Promise<string> {
+  const manifest = findManifest(await readManifests(join(PRIVATE_DIR, 'pipelinerun-source.yaml')), 'ApiServerSource');
+  const namespace = manifest.metadata?.namespace;
+  if (!namespace) throw new SourceManifestError('the ApiServerSource manifest names no namespace');
+  return namespace;
+}

@@ -1,0 +1,118 @@
+/**
+ * The whole system on one machine: the clusters (local API servers, or real ones through
+ * kubeconfigs), the four functions over HTTP on loopback, the broker routing by the Trigger
+ * manifests, the two event sources and, for local clusters, the pipeline runner.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LocalBroker } from '../broker/index.js';
+import { startPipelineRunner } from '../pipeline-runner/index.js';
+import type { PipelineRunner } from '../pipeline-runner/index.js';
+import { within } from './deadline.js';
+import { clusterEndpointOf, writeEndpoints } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
+import { startEventSources } from './event-sources.js';
+import type { EventSourceKubeconfigs as Kubeconfigs, EventSources } from './event-sources.js';
+import { bindFunctionEnvironment, serveFunctions } from './function-servers.js';
+import { startLocalClusters } from './local-clusters.js';
+import type { LocalClusters } from './local-clusters.js';
+import { portPlan } from './port-plan.js';
+import type { PortPlan } from './port-plan.js';
+import { KNATIVE_DIR } from './project-paths.js';
+import { serviceNamespaceOfInstall } from './source-manifests.js';
+import { startOrUnwind, Teardown } from './teardown.js';
+
+export interface RealClusters {
+  remoteKubeconfig: string;
+  internalKubeconfig: string;
+}
+
+export interface EmbeddedOptions {
+  /** Where the kubeconfigs and endpoints.json are written; default `.local`. */
+  dir?: string;
+  /** The first of PORTS_USED consecutive ports; free ports when unset. */
+  portBase?: number;
+  /** Run against these clusters instead of local API servers: no local runner, nothing seeded. */
+  clusters?: RealClusters;
+  /** How long the first list of each watcher may take; default 30 s. */
+  syncTimeoutMs?: number;
+}
+
+export interface EmbeddedSystem {
+  readonly endpoints: Endpoints;
+  readonly endpointsFile: string;
+  /** Where the functions work: the config's namespace and the PipelineRuns'. */
+  readonly serviceNamespace: string;
+  /** The in-process API servers; undefined when running against real clusters. */
+  readonly localClusters: LocalClusters | undefined;
+  readonly broker: LocalBroker;
+  readonly sources: EventSources;
+  readonly runner: PipelineRunner | undefined;
+  /** Stops every part, newest first; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+interface Clusters {
+  endpoints: Endpoints['clusters'];
+  local: LocalClusters | undefined;
+}
+
+const DEFAULT_SYNC_TIMEOUT_MS = 30_000;
+
+/** The given files for real clusters; for local ones, where their kubeconfigs are written. */
+function kubeconfigPaths(dir: string, clusters: RealClusters | undefined): Kubeconfigs {
+  if (clusters) return { remote: resolve(clusters.remoteKubeconfig), internal: resolve(clusters.internalKubeconfig) };
+  return { remote: join(dir, 'public.kubeconfig'), internal: join(dir, 'internal.kubeconfig') };
+}
+
+async function startClusters(teardown: Teardown, kubeconfigs: Kubeconfigs, ports: PortPlan, local: boolean, namespace: string): Promise<Clusters> {
+  if (!local) return { endpoints: { public: clusterEndpointOf(kubeconfigs.remote), internal: clusterEndpointOf(kubeconfigs.internal) }, local: undefined };
+  const clusters = await startLocalClusters(teardown, namespace, ports);
+  await clusters.public.writeKubeconfig(kubeconfigs.remote);
+  await clusters.internal.writeKubeconfig(kubeconfigs.internal);
+  return {
+    endpoints: {
+      public: { server: clusters.public.url, kubeconfig: kubeconfigs.remote },
+      internal: { server: clusters.internal.url, kubeconfig: kubeconfigs.internal },
+    },
+    local: clusters,
+  };
+}
+
+async function startBroker(teardown: Teardown, subscribers: Record<string, string>, port: number): Promise<LocalBroker> {
+  const broker = await LocalBroker.create({ subscribers, manifestsDir: KNATIVE_DIR });
+  await broker.listen({ port });
+  teardown.add('broker', () => broker.close());
+  return broker;
+}
+
+async function startRunner(teardown: Teardown, kubeconfig: string, namespace: string, syncTimeoutMs: number): Promise<PipelineRunner> {
+  const runner = startPipelineRunner({ kubeconfig, namespace });
+  teardown.add('pipeline runner', () => runner.stop());
+  await within(runner.synced, syncTimeoutMs, 'listing PipelineRuns for the pipeline runner');
+  return runner;
+}
+
+async function assemble(teardown: Teardown, options: EmbeddedOptions): Promise<EmbeddedSystem> {
+  const dir = resolve(options.dir ?? '.local');
+  const ports = portPlan(options.portBase);
+  const syncTimeoutMs = options.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
+  const serviceNamespace = await serviceNamespaceOfInstall();
+  const kubeconfigs = kubeconfigPaths(dir, options.clusters);
+  bindFunctionEnvironment({ remoteKubeconfig: kubeconfigs.remote, internalKubeconfig: kubeconfigs.internal, serviceNamespace });
+  await mkdir(dir, { recursive: true });
+  const clusters = await startClusters(teardown, kubeconfigs, ports, options.clusters === undefined, serviceNamespace);
+  const functions = await serveFunctions(teardown, ports.functions);
+  const broker = await startBroker(teardown, functions, ports.broker);
+  const sources = await startEventSources(teardown, kubeconfigs, broker.url as string, syncTimeoutMs);
+  const runner = clusters.local ? await startRunner(teardown, kubeconfigs.internal, serviceNamespace, syncTimeoutMs) : undefined;
+  const endpoints: Endpoints = { clusters: clusters.endpoints, broker: broker.url as string, functions };
+  const endpointsFile = await writeEndpoints(dir, endpoints);
+  return { endpoints, endpointsFile, serviceNamespace, localClusters: clusters.local, broker, sources, runner, stop: () => teardown.run() };
+}
+
+/** Starts everything, or nothing: a start that fails stops what it had started before the error goes on. */
+export function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedSystem> {
+  const teardown = new Teardown();
+  return startOrUnwind(teardown, () => assemble(teardown, options));
+}

@@ -1,0 +1,107 @@
+/**
+ * `npm start -- --remote-kubeconfig … --internal-kubeconfig …`: the same sources, broker and functions
+ * against clusters someone else runs. Two API servers stand in for those clusters here; the test plays
+ * Tekton's part, because against real clusters nothing local runs the pipelines.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startApiServer } from '../../local/apiserver/index.js';
+import type { ApiServer } from '../../local/apiserver/index.js';
+import { startEmbedded } from '../../local/embedded/index.js';
+import type { EmbeddedSystem } from '../../local/embedded/index.js';
+import { CRD_DIR, TEKTON_CRD_FILE } from '../../local/embedded/project-paths.js';
+import {
+  CONFIG_NAME,
+  INTERNAL_REQUESTS,
+  INTERNAL_SERVICES_CONFIGS,
+  PIPELINE_RUNS,
+  REQUEST_NAME_LABEL,
+} from '../../shared/api/index.js';
+import type { InternalRequest, PipelineRun } from '../../shared/api/index.js';
+import { createClusterPort } from '../../shared/kube/index.js';
+import type { ClusterPort } from '../../shared/kube/index.js';
+import { internalRequest } from './support/manifests.js';
+import { until } from './support/until.js';
+
+const SERVICE_NAMESPACE = 'internal-services';
+const CRD_FILES = [join(CRD_DIR, 'internalrequests.yaml'), join(CRD_DIR, 'internalservicesconfigs.yaml')];
+
+function portOf(server: ApiServer): ClusterPort {
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig());
+  return createClusterPort(kc, `test-${server.name}`);
+}
+
+describe('the embedded default against clusters it did not start', () => {
+  let dir: string;
+  let publicServer: ApiServer;
+  let internalServer: ApiServer;
+  let system: EmbeddedSystem;
+  let remote: ClusterPort;
+  let internal: ClusterPort;
+
+  beforeAll(async () => {
+    process.env.LOG_LEVEL ??= 'silent';
+    dir = await mkdtemp(join(tmpdir(), 'e2e-real-clusters-'));
+    publicServer = await startApiServer({ name: 'public', crdFiles: CRD_FILES });
+    internalServer = await startApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE] });
+    await publicServer.writeKubeconfig(join(dir, 'remote.kubeconfig'));
+    await internalServer.writeKubeconfig(join(dir, 'internal.kubeconfig'));
+    [remote, internal] = [portOf(publicServer), portOf(internalServer)];
+    system = await startEmbedded({
+      dir: join(dir, 'state'),
+      clusters: { remoteKubeconfig: join(dir, 'remote.kubeconfig'), internalKubeconfig: join(dir, 'internal.kubeconfig') },
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await Promise.all([publicServer?.stop(), internalServer?.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when started with both kubeconfigs, then it starts no API server and no runner, seeds nothing and reports those clusters', async () => {
+    expect(system.localClusters).toBeUndefined();
+    expect(system.runner).toBeUndefined();
+    expect(await internal.get(INTERNAL_SERVICES_CONFIGS, SERVICE_NAMESPACE, CONFIG_NAME)).toBeUndefined();
+    expect(system.endpoints.clusters.public).toEqual({ server: publicServer.url, kubeconfig: join(dir, 'remote.kubeconfig') });
+    expect(system.endpoints.clusters.internal).toEqual({ server: internalServer.url, kubeconfig: join(dir, 'internal.kubeconfig') });
+  });
+
+  it('when a request is admitted and its PipelineRun succeeds there, then the request on the remote cluster succeeds with its results', async () => {
+    await internal.create(INTERNAL_SERVICES_CONFIGS, SERVICE_NAMESPACE, {
+      apiVersion: `${INTERNAL_SERVICES_CONFIGS.group}/${INTERNAL_SERVICES_CONFIGS.version}`,
+      kind: INTERNAL_SERVICES_CONFIGS.kind,
+      metadata: { name: CONFIG_NAME, namespace: SERVICE_NAMESPACE },
+      spec: { allowList: ['default'] },
+    });
+    await remote.create(INTERNAL_REQUESTS, 'default', JSON.parse(internalRequest('default', 'remote-run', 'hello')) as object);
+
+    let run: PipelineRun | undefined;
+    await until(async () => {
+      [run] = await internal.list<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE, { labelSelector: `${REQUEST_NAME_LABEL}=remote-run` });
+      return run !== undefined;
+    }, 'the PipelineRun on the internal cluster');
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, run?.metadata.name ?? '', {
+      merge: {
+        status: {
+          startTime: now,
+          completionTime: now,
+          conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'Tasks Completed: 1', lastTransitionTime: now }],
+          results: [{ name: 'message', value: 'ran on the real cluster' }],
+        },
+      },
+    });
+
+    let request: InternalRequest | undefined;
+    await until(async () => {
+      request = await remote.get<InternalRequest>(INTERNAL_REQUESTS, 'default', 'remote-run');
+      return request?.status?.conditions?.[0]?.status === 'True';
+    }, 'the request to succeed');
+    expect(request?.status?.results).toEqual({ message: 'ran on the real cluster' });
+  });
+});
