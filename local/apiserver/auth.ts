@@ -16,9 +16,15 @@ export class TokenAuth {
     this.users = new Map(Object.entries(tokens).map(([token, grants], i) => [token, { user: `token-user-${i + 1}`, grants }]));
   }
 
+  /** The bearer token of the header when it is one of ours: the caller's identity in request counts. */
+  knownToken(authorization: string | undefined): string | undefined {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    return token !== undefined && this.users.has(token) ? token : undefined;
+  }
+
   /** The user and grants of a valid token; 401 otherwise. */
   authenticate(authorization: string | undefined): { user: string; grants: TokenGrant[] } {
-    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    const token = this.knownToken(authorization);
     const entry = token === undefined ? undefined : this.users.get(token);
     if (!entry) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     return entry;

@@ -79,18 +79,30 @@ export class Router {
     await this.serveResource(req, res, url, info);
   }
 
-  /** Counts the request, checks its token, and applies injected latency and failures. */
+  /** Checks and counts the request, and applies injected latency and failures. */
   private async admitRequest(req: IncomingMessage, url: URL, info: ResourceRequest | NonResourceRequest): Promise<void> {
-    const { faults, counter, auth } = this.parts;
+    const { faults } = this.parts;
     const resource = info.kind === 'resource' ? counterResource(info) : url.pathname.startsWith('/openapi') ? 'openapi' : 'discovery';
     const key = { verb: info.verb, resource, namespace: info.kind === 'resource' ? info.namespace : undefined };
-    counter.record(info.verb, resource);
-    if (auth && info.kind === 'resource') auth.authorize(req.headers.authorization, { ...key, group: info.group, name: info.name });
-    else auth?.authenticate(req.headers.authorization);
+    this.checkAccess(req, info, key);
     const ms = faults.delayFor(key);
     if (ms > 0) await delay(ms);
     const failure = faults.failureFor(key);
     if (failure) throw failure;
+  }
+
+  /** Checks the token (when the server has tokens) and counts the request under its caller, refused or not. */
+  private checkAccess(req: IncomingMessage, info: ResourceRequest | NonResourceRequest, key: { verb: string; resource: string; namespace: string | undefined }): void {
+    const { counter, auth } = this.parts;
+    const user = auth?.knownToken(req.headers.authorization);
+    try {
+      if (auth && info.kind === 'resource') auth.authorize(req.headers.authorization, { ...key, group: info.group, name: info.name });
+      else auth?.authenticate(req.headers.authorization);
+    } catch (error) {
+      counter.record(key.verb, key.resource, { user, refused: true });
+      throw error;
+    }
+    counter.record(key.verb, key.resource, { user });
   }
 
   private async serveResource(req: IncomingMessage, res: ServerResponse, url: URL, info: ResourceRequest): Promise<void> {

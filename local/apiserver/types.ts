@@ -1,7 +1,7 @@
 /** The public types of the local API server. */
 import type { FailRule, LatencyRule } from './faults.js';
 import type { KubeconfigOptions } from './kubeconfig.js';
-import type { RequestCount } from './request-counter.js';
+import type { RequestCount, RequestFilter } from './request-counter.js';
 
 /** resource = plural or plural/subresource; `*` matches any. */
 export interface TokenGrant { verbs: string[] | ['*']; resources: string[] | ['*'] }
@@ -38,8 +38,12 @@ export interface ApiServerFaults {
 }
 
 export interface ApiServerRequests {
-  /** Verbs: get list watch create update patch delete deletecollection; resource: plural or plural/subresource. */
-  count(filter?: { verb?: string; resource?: string }): number;
+  /**
+   * Verbs: get list watch create update patch delete deletecollection; resource: plural or plural/subresource;
+   * user: the caller's token (servers with `tokens`); refused: only 401/403 answers (true) or only the others (false).
+   */
+  count(filter?: RequestFilter): number;
+  /** One row per verb, resource and, with `tokens`, caller; `refused` says how many of them were refused. */
   snapshot(): RequestCount[];
   reset(): void;
 }

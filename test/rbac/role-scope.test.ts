@@ -1,0 +1,78 @@
+/**
+ * What the local API server's token grants cannot express (namespaces, object names, API groups),
+ * checked on the rendered RBAC against what the code and the workload manifests use.
+ */
+import { expect, it } from '@jest/globals';
+import { CONFIG_NAME, INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS, PIPELINE_RUNS } from '../../shared/api/index.js';
+import { rulesFor } from '../knative/support/rbac-grants.js';
+import { named, ofKind, render } from '../knative/support/render.js';
+import type { KubeObject } from '../knative/support/render.js';
+import { describeWithKubectl } from '../knative/support/skip-without-kubectl.js';
+import { installOf } from './support/identities.js';
+
+const describeRendered = describeWithKubectl();
+
+/** The API group the code addresses each resource in (subresources go with their resource). */
+const GROUP_OF: Record<string, string> = Object.fromEntries(
+  [INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS, PIPELINE_RUNS].map((type) => [type.plural, type.group]),
+);
+
+interface Container { args?: string[]; env?: Array<{ name: string; value?: string }> }
+interface PodTemplate { spec?: { serviceAccountName?: string; automountServiceAccountToken?: boolean; containers?: Container[] } }
+
+const templateOf = (object: KubeObject): PodTemplate => (object['spec'] as { template?: PodTemplate }).template ?? {};
+const envOf = (object: KubeObject): Record<string, string> =>
+  Object.fromEntries((templateOf(object).spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value ?? '']));
+
+describeRendered('RBAC scope beyond verbs and resources', () => {
+  const privateObjects = (): KubeObject[] => render('private');
+  const publicObjects = (): KubeObject[] => render('public');
+  const install = (): ReturnType<typeof installOf> => installOf(privateObjects(), publicObjects());
+  /** The Knative Services that run a function (`--target=<name>`). */
+  const functionServices = (): KubeObject[] =>
+    ofKind(privateObjects(), 'Service').filter((o) => templateOf(o).spec?.containers?.[0]?.args?.some((arg) => arg.startsWith('--target=')));
+
+  it('when the functions act on the private cluster, then their Roles bind in the namespace SERVICE_NAMESPACE names, the only one they read the config and run PipelineRuns in', () => {
+    const { serviceNamespace, functions, pipelineRunSource } = install();
+    expect(functionServices().map((service) => envOf(service)['SERVICE_NAMESPACE'])).toEqual(functionServices().map(() => serviceNamespace));
+    const scopes = [...Object.values(functions), pipelineRunSource].flatMap((identity) => rulesFor(privateObjects(), identity.account).map((rule) => rule.namespace));
+    expect(new Set(scopes)).toEqual(new Set([serviceNamespace]));
+  });
+
+  it('when a function reads the config, then its rule names only the object the code reads (CONFIG_NAME), for get only', () => {
+    const configRules = install().identities
+      .filter((identity) => identity.cluster === 'internal')
+      .flatMap((identity) => rulesFor(privateObjects(), identity.account))
+      .filter((rule) => rule.resources.includes(INTERNAL_SERVICES_CONFIGS.plural));
+    expect(configRules.length).toBeGreaterThan(0);
+    for (const rule of configRules) expect(rule).toMatchObject({ resources: [INTERNAL_SERVICES_CONFIGS.plural], resourceNames: [CONFIG_NAME], verbs: ['get'] });
+  });
+
+  it('when the PipelineRun source watches, then its ApiServerSource has no namespaceSelector, so the Role in its own namespace covers everything it lists and watches', () => {
+    const source = ofKind(privateObjects(), 'ApiServerSource')[0];
+    expect(source?.['spec']).not.toHaveProperty('namespaceSelector');
+  });
+
+  it('when the remote watcher watches every namespace (no WATCH_NAMESPACE), then the public identity is bound cluster-wide, and nowhere narrower', () => {
+    const container = named(privateObjects(), 'ContainerSource', 'remote-internalrequests');
+    expect(envOf(container)).not.toHaveProperty('WATCH_NAMESPACE');
+    expect(new Set(rulesFor(publicObjects(), install().remote.account).map((rule) => rule.namespace))).toEqual(new Set(['*']));
+  });
+
+  it('when the remote watcher runs on the private cluster, then its ServiceAccount has no rules and no token mounted', () => {
+    const container = named(privateObjects(), 'ContainerSource', 'remote-internalrequests');
+    const spec = templateOf(container).spec;
+    expect(spec?.automountServiceAccountToken).toBe(false);
+    expect(rulesFor(privateObjects(), { namespace: install().serviceNamespace, name: spec?.serviceAccountName ?? '' })).toEqual([]);
+  });
+
+  it('when a rule grants resources, then its apiGroups are exactly the group the code addresses them in', () => {
+    for (const identity of install().identities) {
+      const objects = identity.cluster === 'public' ? publicObjects() : privateObjects();
+      for (const rule of rulesFor(objects, identity.account)) {
+        const groups = new Set(rule.resources.map((resource) => GROUP_OF[resource.split('/')[0] ?? '']));
+        expect({ identity: identity.account.name, apiGroups: rule.apiGroups }).toEqual({ identity: identity.account.name, apiGroups: [...groups] });
+      }
+    }
+  });
+});

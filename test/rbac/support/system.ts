@@ -1,0 +1,159 @@
+/**
+ * The install under its real grants: both local API servers accept only the tokens of the rendered
+ * ServiceAccounts (plus the test's admin), each function runs in its own process with kubeconfigs
+ * carrying its identity's tokens, and both event sources watch with theirs.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startApiServer } from '../../../local/apiserver/index.js';
+import type { ApiServer, TokenGrant } from '../../../local/apiserver/index.js';
+import { pipelineRunSourceOptions, remoteSourceOptions } from '../../../local/embedded/source-manifests.js';
+import { CONFIG_NAME, INTERNAL_SERVICES_CONFIGS } from '../../../shared/api/index.js';
+import { createLogger } from '../../../shared/observability/index.js';
+import { createClusterPort } from '../../../shared/kube/index.js';
+import type { ClusterPort } from '../../../shared/kube/index.js';
+import { startResourceSource } from '../../../sources/remote-source/index.js';
+import type { ResourceSource, ResourceSourceOptions } from '../../../sources/remote-source/index.js';
+import { named, render } from '../../knative/support/render.js';
+import { startEventSink } from './event-sink.js';
+import type { EventSink } from './event-sink.js';
+import { startFunctionProcess } from './function-processes.js';
+import type { FunctionProcess } from './function-processes.js';
+import { ADMIN_TOKEN, installOf, tokensFor } from './identities.js';
+import type { ClusterName, Install } from './identities.js';
+
+export const TENANT = 'team-a';
+export const OTHER_TENANT = 'team-b';
+
+export interface RbacSystem {
+  readonly install: Install;
+  readonly servers: Record<ClusterName, ApiServer>;
+  /** The test's own clients (tenants, Tekton, the admin), with the admin token. */
+  readonly admin: Record<ClusterName, ClusterPort>;
+  readonly functions: Record<string, FunctionProcess>;
+  readonly sink: EventSink;
+  readonly sources: { requests: ResourceSource; pipelineRuns: ResourceSource };
+  /** Another process of function `name` acting with `internalToken` on the internal cluster. */
+  startFunction(name: string, internalToken: string): Promise<FunctionProcess>;
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  /** Tokens the internal server accepts besides the install's identities (e.g. a narrowed grant). */
+  extraInternalTokens?: Record<string, TokenGrant[]>;
+}
+
+async function crdFiles(): Promise<string[]> {
+  const names = await readdir('knative/crds');
+  return names.filter((n) => n.endsWith('.yaml') && n !== 'kustomization.yaml').map((n) => join('knative/crds', n));
+}
+
+function portOf(server: ApiServer, token: string): ClusterPort {
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig({ token }));
+  return createClusterPort(kc, `${server.name} as ${token}`);
+}
+
+/** The config object of the private install, allowing requests from TENANT only. */
+async function seedConfig(internal: ClusterPort, serviceNamespace: string): Promise<void> {
+  const manifest = named(render('private'), INTERNAL_SERVICES_CONFIGS.kind, CONFIG_NAME);
+  await internal.create(INTERNAL_SERVICES_CONFIGS, serviceNamespace, { ...manifest, spec: { ...(manifest['spec'] as object), allowList: [TENANT] } });
+}
+
+const CONNECT_DEADLINE_MS = 10_000;
+
+/** Waits until the source's first watch streams (after its first list), checking often, up to a deadline. */
+async function connected(source: ResourceSource, failure: () => string): Promise<void> {
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
+  while (source.stats().connected === 0) {
+    if (Date.now() > deadline) throw new Error(`after ${CONNECT_DEADLINE_MS} ms: ${failure()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Stops what was started, newest first. */
+class Stack {
+  private readonly stops: Array<() => Promise<unknown>> = [];
+
+  push<T>(thing: T, stop: (thing: T) => Promise<unknown>): T {
+    this.stops.push(() => stop(thing));
+    return thing;
+  }
+
+  async unwind(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop();
+  }
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RbacSystem> {
+  const stack = new Stack();
+  try {
+    return await assemble(stack, options);
+  } catch (error) {
+    await stack.unwind();
+    throw error;
+  }
+}
+
+/** Both clusters, accepting only the tokens of the install's identities, the admin's and `options`'. */
+async function startServers(stack: Stack, install: Install, options: SystemOptions): Promise<Record<ClusterName, ApiServer>> {
+  const crds = await crdFiles();
+  const stopServer = (server: ApiServer): Promise<void> => server.stop();
+  const publicServer = await startApiServer({ name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT], tokens: tokensFor('public', install.identities) });
+  stack.push(publicServer, stopServer);
+  const internalServer = await startApiServer({
+    name: 'internal',
+    crdFiles: [...crds, 'local/crds/tekton.yaml'],
+    namespaces: [install.serviceNamespace],
+    tokens: { ...tokensFor('internal', install.identities), ...options.extraInternalTokens },
+  });
+  stack.push(internalServer, stopServer);
+  return { public: publicServer, internal: internalServer };
+}
+
+async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSystem> {
+  const install = installOf(render('private'), render('public'));
+  const servers = await startServers(stack, install, options);
+  const admin = { public: portOf(servers.public, ADMIN_TOKEN), internal: portOf(servers.internal, ADMIN_TOKEN) };
+  await seedConfig(admin.internal, install.serviceNamespace);
+
+  const dir = stack.push(await mkdtemp(join(tmpdir(), 'rbac-')), (path) => rm(path, { recursive: true, force: true }));
+  const kubeconfig = async (cluster: ClusterName, token: string): Promise<string> => {
+    const path = join(dir, `${cluster}-${token.replaceAll(':', '_')}.kubeconfig`);
+    await servers[cluster].writeKubeconfig(path, { token });
+    return path;
+  };
+  const remoteKubeconfig = await kubeconfig('public', install.remote.token);
+  const startFunction = async (name: string, internalToken: string): Promise<FunctionProcess> => {
+    const fn = await startFunctionProcess(name, {
+      KUBECONFIG: await kubeconfig('internal', internalToken),
+      REMOTE_KUBECONFIG: remoteKubeconfig,
+      SERVICE_NAMESPACE: install.serviceNamespace,
+      // Every event reads the config afresh, so a config change is seen at once (and counted each time).
+      CONFIG_TTL_SECONDS: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    });
+    return stack.push(fn, (running) => running.stop());
+  };
+  const started = await Promise.allSettled(Object.entries(install.functions).map(([name, identity]) => startFunction(name, identity.token)));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const functions = Object.fromEntries(started.flatMap((result) => (result.status === 'fulfilled' ? [[result.value.name, result.value]] : [])));
+
+  const sink = stack.push(await startEventSink(), (s) => s.stop());
+  const sourceLog: string[] = [];
+  const source = async (sourceOptions: ResourceSourceOptions, component: string): Promise<ResourceSource> => {
+    const log = createLogger({ component }, { write: (line) => sourceLog.push(line), minLevel: () => 'info' });
+    const watcher = stack.push(await startResourceSource({ ...sourceOptions, log }), (s) => s.stop());
+    // Watching from the start, so every later change of the scenarios reaches the sink, and no source call falls inside them.
+    await connected(watcher, () => `${component} is not watching yet:\n${sourceLog.join('\n')}`);
+    return watcher;
+  };
+  const sources = {
+    requests: await source(await remoteSourceOptions(remoteKubeconfig, sink.url), 'remote-source'),
+    pipelineRuns: await source(await pipelineRunSourceOptions(await kubeconfig('internal', install.pipelineRunSource.token), sink.url), 'pipelinerun-source'),
+  };
+  return { install, servers, admin, functions, sink, sources, startFunction, stop: () => stack.unwind() };
+}
