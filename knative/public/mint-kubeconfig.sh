@@ -1,43 +1,82 @@
 #!/usr/bin/env bash
-# Mints the kubeconfig the private cluster uses to reach the public one, from the
-# internal-services-remote ServiceAccount that knative/public installs, and stores it as the
-# Secret `remote-kubeconfig` (key `kubeconfig`) in the private cluster's internal-services
-# namespace, or writes it to a file. The token is never printed.
+# Mints the kubeconfigs the private cluster uses to reach the public one, one per ServiceAccount that
+# knative/public installs, and stores each as a Secret (key `kubeconfig`) in the private cluster's
+# internal-services namespace, or writes them to a directory. Tokens are never printed.
+#   Secret on the private cluster   public ServiceAccount         mounted by
+#   remote-kubeconfig-watcher       internal-services-watcher     the remote watcher (ContainerSource)
+#   remote-kubeconfig-functions     internal-services-functions   the four functions
+# Both are minted together, from tokens read before anything is written, so a failure leaves the
+# Secrets as they were.
 set -euo pipefail
+
+readonly namespace=internal-services
+readonly identities=(watcher functions)
 
 usage() {
   cat >&2 <<'EOF'
-usage: mint-kubeconfig.sh --public-context CTX (--private-context CTX | --output FILE)
+usage: mint-kubeconfig.sh --public-context CTX (--private-context CTX | --output DIR)
                           [--server URL] [--duration DURATION]
 
   --public-context CTX   kubectl context of the public cluster (where knative/public is applied)
-  --private-context CTX  kubectl context of the private cluster: create or update the Secret there
-  --output FILE          write the kubeconfig to FILE (mode 600) instead
+  --private-context CTX  kubectl context of the private cluster: create or update the Secrets
+                         remote-kubeconfig-watcher and remote-kubeconfig-functions there
+  --output DIR           write DIR/watcher.kubeconfig and DIR/functions.kubeconfig (mode 600;
+                         DIR is created, mode 700, if missing); with --private-context, as well
   --server URL           the public API server URL as reachable from the private cluster's pods
                          (default: the server of the public context)
-  --duration DURATION    use a short-lived token from the TokenRequest API (e.g. 720h) instead of
-                         the long-lived token Secret; mint again before it expires
+  --duration DURATION    use short-lived tokens from the TokenRequest API (e.g. 720h) instead of
+                         the long-lived token Secrets; mint again before they expire
 EOF
-  exit 2
+  exit "${1:-2}"
 }
 
-namespace=internal-services
-account=internal-services-remote
-token_secret=internal-services-remote-token
-public_context='' private_context='' output='' server='' duration=''
+# Bad input: say what is wrong, then how to call the script.
+bad_usage() {
+  echo "mint-kubeconfig.sh: $*" >&2
+  usage 2
+}
 
+fail() {
+  echo "mint-kubeconfig.sh: $*" >&2
+  exit 1
+}
+
+public_context='' private_context='' output='' server='' duration=''
 while [ $# -gt 0 ]; do
-  case "$1" in
-    --public-context) public_context="${2:?}"; shift 2 ;;
-    --private-context) private_context="${2:?}"; shift 2 ;;
-    --output) output="${2:?}"; shift 2 ;;
-    --server) server="${2:?}"; shift 2 ;;
-    --duration) duration="${2:?}"; shift 2 ;;
-    *) usage ;;
+  option="$1"
+  case "$option" in
+    -h | --help) usage 0 ;;
+    --public-context | --private-context | --output | --server | --duration) ;;
+    *) bad_usage "unknown option '$option'" ;;
   esac
+  { [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#--}" = "$2" ]; } || bad_usage "$option needs a value"
+  case "$option" in
+    --public-context) public_context="$2" ;;
+    --private-context) private_context="$2" ;;
+    --output) output="$2" ;;
+    --server) server="$2" ;;
+    --duration) duration="$2" ;;
+  esac
+  shift 2
 done
-[ -n "$public_context" ] || usage
-[ -n "$private_context" ] || [ -n "$output" ] || usage
+
+[ -n "$public_context" ] || bad_usage '--public-context is required'
+[ -n "$private_context" ] || [ -n "$output" ] || bad_usage 'give --private-context, --output or both: where the kubeconfigs go'
+[ -z "$server" ] || [[ "$server" =~ ^https?://[^/[:space:]]+ ]] ||
+  bad_usage "--server must be a URL such as https://public-api.example.com:6443, not '$server'"
+[ -z "$duration" ] || [[ "$duration" =~ ^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$ ]] ||
+  bad_usage "--duration must be a duration such as 720h or 90m, not '$duration'"
+[ -z "$output" ] || [ ! -e "$output" ] || [ -d "$output" ] ||
+  bad_usage "--output names a directory (for watcher.kubeconfig and functions.kubeconfig); '$output' is a file"
+
+contexts="$(kubectl config get-contexts -o name)"
+has_context() { grep -qxF -- "$1" <<<"$contexts"; }
+has_context "$public_context" || fail "kubectl has no context named '$public_context'"
+[ -z "$private_context" ] || has_context "$private_context" || fail "kubectl has no context named '$private_context'"
+
+umask 077
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
 public() { kubectl --context "$public_context" "$@"; }
 
@@ -48,29 +87,27 @@ cluster_field() {
 
 # The token controller fills the Secret shortly after it is created; wait for it.
 long_lived_token() {
-  local token='' tries=0
+  local secret="$1" token='' tries=0
   while [ -z "$token" ] && [ "$tries" -lt 30 ]; do
-    token="$(public -n "$namespace" get secret "$token_secret" -o 'jsonpath={.data.token}')"
+    token="$(public -n "$namespace" get secret "$secret" -o 'jsonpath={.data.token}' 2>"$work/error")" || true
     [ -n "$token" ] || { tries=$((tries + 1)); sleep 1; }
   done
-  [ -n "$token" ] || { echo "secret $namespace/$token_secret has no token; is knative/public applied?" >&2; exit 1; }
+  [ -n "$token" ] || fail "secret $namespace/$secret on context '$public_context' has no token; is knative/public applied there? ($(cat "$work/error"))"
   printf '%s' "$token" | base64 -d
 }
 
-if [ -n "$duration" ]; then
-  token="$(public -n "$namespace" create token "$account" --duration "$duration")"
-else
-  token="$(long_lived_token)"
-fi
-[ -n "$server" ] || server="$(cluster_field server)"
-ca_data="$(cluster_field certificate-authority-data)"
-skip_tls="$(cluster_field insecure-skip-tls-verify)"
-[ "$skip_tls" != true ] || echo "warning: the public context skips TLS verification; so will the minted kubeconfig" >&2
+token_of() {
+  local account="internal-services-$1"
+  if [ -n "$duration" ]; then
+    public -n "$namespace" create token "$account" --duration "$duration" ||
+      fail "no token for ServiceAccount $namespace/$account on context '$public_context'; is knative/public applied there?"
+  else
+    long_lived_token "$account-token"
+  fi
+}
 
-umask 077
-kubeconfig="$(mktemp)"
-trap 'rm -f "$kubeconfig"' EXIT
-{
+write_kubeconfig() {
+  local account="$1" token="$2"
   echo 'apiVersion: v1'
   echo 'kind: Config'
   echo 'clusters:'
@@ -89,16 +126,32 @@ trap 'rm -f "$kubeconfig"' EXIT
   echo '      cluster: public'
   echo "      user: $account"
   echo 'current-context: public'
-} > "$kubeconfig"
+}
+
+[ -n "$server" ] || server="$(cluster_field server)"
+ca_data="$(cluster_field certificate-authority-data)"
+skip_tls="$(cluster_field insecure-skip-tls-verify)"
+[ "$skip_tls" != true ] || echo "warning: the public context skips TLS verification; so will the minted kubeconfigs" >&2
+
+for name in "${identities[@]}"; do
+  token="$(token_of "$name")"
+  write_kubeconfig "internal-services-$name" "$token" > "$work/$name.kubeconfig"
+done
+unset token
 
 if [ -n "$output" ]; then
-  cp "$kubeconfig" "$output"
-  chmod 600 "$output"
-  echo "wrote $output" >&2
+  mkdir -p -m 700 "$output"
+  for name in "${identities[@]}"; do
+    cp "$work/$name.kubeconfig" "$output/$name.kubeconfig"
+    chmod 600 "$output/$name.kubeconfig"
+    echo "wrote $output/$name.kubeconfig (internal-services-$name)" >&2
+  done
 fi
-# Server-side apply, so no last-applied-configuration annotation holds a second copy.
+# One server-side apply of both Secrets, so no last-applied-configuration annotation holds a second copy.
 if [ -n "$private_context" ]; then
-  kubectl --context "$private_context" -n "$namespace" create secret generic remote-kubeconfig \
-    --from-file=kubeconfig="$kubeconfig" --dry-run=client -o yaml |
-    kubectl --context "$private_context" apply --server-side --field-manager=mint-kubeconfig -f -
+  for name in "${identities[@]}"; do
+    echo '---'
+    kubectl --context "$private_context" -n "$namespace" create secret generic "remote-kubeconfig-$name" \
+      --from-file=kubeconfig="$work/$name.kubeconfig" --dry-run=client -o yaml
+  done | kubectl --context "$private_context" apply --server-side --field-manager=mint-kubeconfig -f -
 fi

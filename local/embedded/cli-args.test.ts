@@ -24,6 +24,11 @@ describe('the command line of npm start', () => {
     expect(command).toEqual({ kind: 'start', options: { dir: undefined, portBase: undefined, clusters: { remoteKubeconfig: kubeconfig, internalKubeconfig: kubeconfig } } });
   });
 
+  it('when the watcher has its own kubeconfig, then it is passed along with the functions\' one', () => {
+    const command = parseCliArgs(['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', kubeconfig, '--remote-watcher-kubeconfig', kubeconfig]);
+    expect(command).toMatchObject({ kind: 'start', options: { clusters: { remoteKubeconfig: kubeconfig, internalKubeconfig: kubeconfig, remoteWatcherKubeconfig: kubeconfig } } });
+  });
+
   it('when --help is given, then help is asked for', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
   });
@@ -35,6 +40,8 @@ describe('the command line of npm start', () => {
     [['--remote-kubeconfig', kubeconfig], 'go together'],
     [['--internal-kubeconfig', kubeconfig], 'go together'],
     [['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', '/no/such/file'], 'no kubeconfig file at /no/such/file'],
+    [['--remote-watcher-kubeconfig', kubeconfig], '--remote-watcher-kubeconfig needs --remote-kubeconfig and --internal-kubeconfig'],
+    [['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', kubeconfig, '--remote-watcher-kubeconfig', '/no/watcher'], 'no kubeconfig file at /no/watcher'],
     [['--dir', ''], '--dir needs a path'],
     [['--verbose'], "Unknown option '--verbose'"],
     [['stray'], 'stray'],

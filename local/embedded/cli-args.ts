@@ -13,6 +13,10 @@ internal), the event sources, the broker, the four functions and a pipeline runn
   --port-base <port>            listen on ${PORTS_USED} consecutive ports from <port> (default: free ports)
   --remote-kubeconfig <file>    with --internal-kubeconfig: run the sources, broker and functions
   --internal-kubeconfig <file>  against these real clusters instead (no local API servers, no runner)
+  --remote-watcher-kubeconfig <file>
+                                with the two above: the watcher lists and watches InternalRequests
+                                with this one (the minted watcher.kubeconfig), the functions with
+                                --remote-kubeconfig (functions.kubeconfig); default: the same file
   --help                        show this text`;
 
 export class UsageError extends Error {
@@ -26,6 +30,7 @@ const OPTIONS = {
   'port-base': { type: 'string' },
   'remote-kubeconfig': { type: 'string' },
   'internal-kubeconfig': { type: 'string' },
+  'remote-watcher-kubeconfig': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -37,16 +42,26 @@ function portBaseOf(text: string | undefined): number | undefined {
   return base;
 }
 
-function clustersOf(remote: string | undefined, internal: string | undefined): EmbeddedOptions['clusters'] {
-  if (remote === undefined && internal === undefined) return undefined;
+function clustersOf(remote: string | undefined, internal: string | undefined, watcher: string | undefined): EmbeddedOptions['clusters'] {
+  if (remote === undefined && internal === undefined) {
+    if (watcher !== undefined) throw new UsageError('--remote-watcher-kubeconfig needs --remote-kubeconfig and --internal-kubeconfig');
+    return undefined;
+  }
   if (remote === undefined || internal === undefined) throw new UsageError('--remote-kubeconfig and --internal-kubeconfig go together: give both or neither');
-  for (const file of [remote, internal]) if (!existsSync(file)) throw new UsageError(`no kubeconfig file at ${file}`);
-  return { remoteKubeconfig: remote, internalKubeconfig: internal };
+  for (const file of [remote, internal, watcher ?? remote]) if (!existsSync(file)) throw new UsageError(`no kubeconfig file at ${file}`);
+  return { remoteKubeconfig: remote, internalKubeconfig: internal, ...(watcher === undefined ? {} : { remoteWatcherKubeconfig: watcher }) };
 }
 
 /** Throws UsageError naming what is wrong with the arguments. */
 export function parseCliArgs(argv: string[]): CliCommand {
-  let values: { dir?: string; 'port-base'?: string; 'remote-kubeconfig'?: string; 'internal-kubeconfig'?: string; help?: boolean };
+  let values: {
+    dir?: string;
+    'port-base'?: string;
+    'remote-kubeconfig'?: string;
+    'internal-kubeconfig'?: string;
+    'remote-watcher-kubeconfig'?: string;
+    help?: boolean;
+  };
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -55,6 +70,6 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   if (values.dir === '') throw new UsageError('--dir needs a path');
   const portBase = portBaseOf(values['port-base']);
-  const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig']);
+  const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig'], values['remote-watcher-kubeconfig']);
   return { kind: 'start', options: { dir: values.dir, portBase, clusters } };
 }

@@ -15,7 +15,10 @@ export interface EventSources {
 }
 
 export interface EventSourceKubeconfigs {
+  /** The functions' kubeconfig for the public cluster. */
   remote: string;
+  /** The watcher's kubeconfig for the public cluster (list and watch only in production). */
+  remoteWatcher: string;
   internal: string;
 }
 
@@ -26,11 +29,11 @@ export async function startEventSources(
   sink: string,
   syncTimeoutMs: number,
 ): Promise<EventSources> {
-  const internalRequests = await startResourceSource(await remoteSourceOptions(kubeconfigs.remote, sink));
+  const internalRequests = await startResourceSource(await remoteSourceOptions(kubeconfigs.remoteWatcher, sink));
   teardown.add('InternalRequest source', () => internalRequests.stop());
   const pipelineRuns = await startResourceSource(await pipelineRunSourceOptions(kubeconfigs.internal, sink));
   teardown.add('PipelineRun source', () => pipelineRuns.stop());
-  await within(internalRequests.synced, syncTimeoutMs, `listing InternalRequests through ${kubeconfigs.remote}`);
+  await within(internalRequests.synced, syncTimeoutMs, `listing InternalRequests through ${kubeconfigs.remoteWatcher}`);
   await within(pipelineRuns.synced, syncTimeoutMs, `listing PipelineRuns through ${kubeconfigs.internal}`);
   return { internalRequests, pipelineRuns };
 }

@@ -23,8 +23,11 @@ import { serviceNamespaceOfInstall } from './source-manifests.js';
 import { startOrUnwind, Teardown } from './teardown.js';
 
 export interface RealClusters {
+  /** The functions' identity on the public cluster (and the watcher's, unless given its own below). */
   remoteKubeconfig: string;
   internalKubeconfig: string;
+  /** The watcher's identity on the public cluster, when it has its own (knative/public mints two). */
+  remoteWatcherKubeconfig?: string;
 }
 
 export interface EmbeddedOptions {
@@ -61,8 +64,12 @@ const DEFAULT_SYNC_TIMEOUT_MS = 30_000;
 
 /** The given files for real clusters; for local ones, where their kubeconfigs are written. */
 function kubeconfigPaths(dir: string, clusters: RealClusters | undefined): Kubeconfigs {
-  if (clusters) return { remote: resolve(clusters.remoteKubeconfig), internal: resolve(clusters.internalKubeconfig) };
-  return { remote: join(dir, 'public.kubeconfig'), internal: join(dir, 'internal.kubeconfig') };
+  if (clusters) {
+    const remote = resolve(clusters.remoteKubeconfig);
+    return { remote, remoteWatcher: resolve(clusters.remoteWatcherKubeconfig ?? remote), internal: resolve(clusters.internalKubeconfig) };
+  }
+  const remote = join(dir, 'public.kubeconfig');
+  return { remote, remoteWatcher: remote, internal: join(dir, 'internal.kubeconfig') };
 }
 
 async function startClusters(teardown: Teardown, kubeconfigs: Kubeconfigs, ports: PortPlan, local: boolean, namespace: string): Promise<Clusters> {

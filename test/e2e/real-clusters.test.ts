@@ -1,7 +1,8 @@
 /**
  * `npm start -- --remote-kubeconfig … --internal-kubeconfig …`: the same sources, broker and functions
  * against clusters someone else runs. Two API servers stand in for those clusters here; the test plays
- * Tekton's part, because against real clusters nothing local runs the pipelines.
+ * Tekton's part, because against real clusters nothing local runs the pipelines. The public one accepts
+ * only the two identities knative/public mints (the watcher's and the functions'), each with its grants.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,23 @@ import { until } from './support/until.js';
 
 const SERVICE_NAMESPACE = 'internal-services';
 const CRD_FILES = [join(CRD_DIR, 'internalrequests.yaml'), join(CRD_DIR, 'internalservicesconfigs.yaml')];
+const TOKENS = {
+  watcher: 'watcher-token',
+  functions: 'functions-token',
+  tenant: 'tenant-token',
+} as const;
+const PUBLIC_GRANTS = {
+  [TOKENS.watcher]: [{ verbs: ['list', 'watch'], resources: ['internalrequests'] }],
+  [TOKENS.functions]: [
+    { verbs: ['get', 'patch'], resources: ['internalrequests'] },
+    { verbs: ['patch'], resources: ['internalrequests/status'] },
+  ],
+  [TOKENS.tenant]: [{ verbs: ['*'], resources: ['*'] }],
+};
 
-function portOf(server: ApiServer): ClusterPort {
+function portOf(server: ApiServer, token?: string): ClusterPort {
   const kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
+  kc.loadFromString(server.kubeconfig(token === undefined ? {} : { token }));
   return createClusterPort(kc, `test-${server.name}`);
 }
 
@@ -46,14 +60,19 @@ describe('the embedded default against clusters it did not start', () => {
   beforeAll(async () => {
     process.env.LOG_LEVEL ??= 'silent';
     dir = await mkdtemp(join(tmpdir(), 'e2e-real-clusters-'));
-    publicServer = await startApiServer({ name: 'public', crdFiles: CRD_FILES });
+    publicServer = await startApiServer({ name: 'public', crdFiles: CRD_FILES, tokens: PUBLIC_GRANTS });
     internalServer = await startApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE] });
-    await publicServer.writeKubeconfig(join(dir, 'remote.kubeconfig'));
+    await publicServer.writeKubeconfig(join(dir, 'remote.kubeconfig'), { token: TOKENS.functions });
+    await publicServer.writeKubeconfig(join(dir, 'watcher.kubeconfig'), { token: TOKENS.watcher });
     await internalServer.writeKubeconfig(join(dir, 'internal.kubeconfig'));
-    [remote, internal] = [portOf(publicServer), portOf(internalServer)];
+    [remote, internal] = [portOf(publicServer, TOKENS.tenant), portOf(internalServer)];
     system = await startEmbedded({
       dir: join(dir, 'state'),
-      clusters: { remoteKubeconfig: join(dir, 'remote.kubeconfig'), internalKubeconfig: join(dir, 'internal.kubeconfig') },
+      clusters: {
+        remoteKubeconfig: join(dir, 'remote.kubeconfig'),
+        remoteWatcherKubeconfig: join(dir, 'watcher.kubeconfig'),
+        internalKubeconfig: join(dir, 'internal.kubeconfig'),
+      },
     });
   });
 
@@ -103,5 +122,11 @@ describe('the embedded default against clusters it did not start', () => {
       return request?.status?.conditions?.[0]?.status === 'True';
     }, 'the request to succeed');
     expect(request?.status?.results).toEqual({ message: 'ran on the real cluster' });
+  });
+
+  it('when the watcher and the functions have their own public identities, then each uses only its own grants and none is refused', () => {
+    expect(publicServer.requests.count({ refused: true })).toBe(0);
+    expect(publicServer.requests.count({ user: TOKENS.watcher, verb: 'list', resource: 'internalrequests' })).toBeGreaterThan(0);
+    expect(publicServer.requests.count({ user: TOKENS.functions, verb: 'patch', resource: 'internalrequests/status' })).toBeGreaterThan(0);
   });
 });

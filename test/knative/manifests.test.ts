@@ -29,9 +29,9 @@ describeRendered('knative/ overlays render and validate against upstream schemas
     expect(keys.length).toBe(new Set(keys).size);
   });
 
-  it('when the public overlay is rendered, then it holds only the CRDs and the remote identity', () => {
+  it('when the public overlay is rendered, then it holds only the CRDs and the two remote identities (the watcher\'s and the functions\')', () => {
     const kinds = render('public').map((o) => o.kind).sort();
-    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace', 'Secret', 'ServiceAccount']);
+    expect(kinds).toEqual(['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace', 'Secret', 'Secret', 'ServiceAccount', 'ServiceAccount']);
   });
 
   it('when the private overlay is rendered, then every namespaced object is in internal-services', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rulesFor, serviceAccounts, tokenGrantsFor } from './support/rbac-grants.js';
 import type { KubeObject } from './support/render.js';
-import { render } from './support/render.js';
+import { named, render } from './support/render.js';
 import { describeWithKubectl } from './support/skip-without-kubectl.js';
 
 const describeRendered = describeWithKubectl();
@@ -17,7 +17,8 @@ const PRIVATE_GRANTS: Record<string, string[]> = {
   'remote-source': [],
 };
 const PUBLIC_GRANTS: Record<string, string[]> = {
-  'internal-services-remote': ['get,list,watch,patch internalrequests', 'patch internalrequests/status'],
+  'internal-services-watcher': ['list,watch internalrequests'],
+  'internal-services-functions': ['get,patch internalrequests', 'patch internalrequests/status'],
 };
 
 function summary(objects: KubeObject[], name: string): string[] {
@@ -35,7 +36,7 @@ describeRendered('RBAC: each identity gets what its code calls and nothing more'
 
   it('when the overlays define ServiceAccounts, then each one is in the tables above', () => {
     expect(serviceAccounts(render('private')).map((sa) => sa.name).sort()).toEqual(Object.keys(PRIVATE_GRANTS).sort());
-    expect(serviceAccounts(render('public')).map((sa) => sa.name)).toEqual(Object.keys(PUBLIC_GRANTS));
+    expect(serviceAccounts(render('public')).map((sa) => sa.name).sort()).toEqual(Object.keys(PUBLIC_GRANTS).sort());
   });
 
   it('when the functions read the config, then only the object named config is readable', () => {
@@ -49,8 +50,24 @@ describeRendered('RBAC: each identity gets what its code calls and nothing more'
     expect(new Set(scopes)).toEqual(new Set([NS]));
   });
 
-  it('when the remote identity is bound, then cluster-wide, since requests live in every tenant namespace', () => {
-    expect(rulesFor(render('public'), { namespace: NS, name: 'internal-services-remote' }).map((r) => r.namespace)).toEqual(['*', '*']);
+  it.each(Object.keys(PUBLIC_GRANTS))('when %s is bound, then cluster-wide, since requests live in every tenant namespace', (name) => {
+    const scopes = rulesFor(render('public'), { namespace: NS, name }).map((r) => r.namespace);
+    expect(scopes.length).toBeGreaterThan(0);
+    expect(new Set(scopes)).toEqual(new Set(['*']));
+  });
+
+  it.each(Object.keys(PUBLIC_GRANTS))('when %s needs a long-lived token, then the public overlay holds its token Secret under the name mint-kubeconfig.sh reads (<account>-token)', (name) => {
+    expect(named(render('public'), 'Secret', `${name}-token`)).toMatchObject({
+      type: 'kubernetes.io/service-account-token',
+      metadata: { namespace: NS, annotations: { 'kubernetes.io/service-account.name': name } },
+    });
+  });
+
+  it('when the two public identities are compared, then they share no permission', () => {
+    const permissions = (name: string): string[] => tokenGrantsFor(render('public'), { namespace: NS, name })
+      .flatMap((g) => (g.verbs as string[]).flatMap((verb) => (g.resources as string[]).map((resource) => `${verb} ${resource}`)));
+    const watcher = permissions('internal-services-watcher');
+    expect(permissions('internal-services-functions').filter((p) => watcher.includes(p))).toEqual([]);
   });
 });
 

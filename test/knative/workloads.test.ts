@@ -7,6 +7,7 @@ import { parseIsoDuration } from '../../local/broker/iso-duration.js';
 import { FUNCTION_DESCRIPTORS } from './support/function-descriptors.js';
 import type { KubeObject } from './support/render.js';
 import { named, ofKind, render } from './support/render.js';
+import { mountedSecrets, secretBehind } from './support/remote-kubeconfigs.js';
 import { describeWithKubectl } from './support/skip-without-kubectl.js';
 
 interface Container { name: string; image: string; command?: string[]; args?: string[]; env?: Array<{ name: string; value?: string }>; volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }> }
@@ -24,12 +25,6 @@ const containerOf = (obj: KubeObject): Container => {
 };
 const envOf = (container: Container): Record<string, string | undefined> => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
 const brokerDelivery = (): Record<string, unknown> => (named(objects(), 'Broker', 'internal-services')['spec'] as { delivery: Record<string, unknown> }).delivery;
-
-/** The Secret a path in the container comes from, if it lies under a read-only Secret mount. */
-function secretBehind(template: Template, container: Container, path: string): string | undefined {
-  const mount = (container.volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath}/`) && m.readOnly === true);
-  return template.spec.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName;
-}
 
 describeRendered('the functions as Knative Services', () => {
   const service = (name: string): KubeObject => named(objects(), 'Service', name);
@@ -49,12 +44,13 @@ describeRendered('the functions as Knative Services', () => {
     expect(spec.timeoutSeconds).toBeGreaterThan(0);
   });
 
-  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it finds the config and the remote kubeconfig Secret', (name) => {
+  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it finds the config and the functions\' remote kubeconfig Secret, and mounts no other', (name) => {
     const fn = service(name);
     const env = envOf(containerOf(fn));
     expect(env['SERVICE_NAMESPACE']).toBe(fn.metadata.namespace);
     expect(named(objects(), 'InternalServicesConfig', CONFIG_NAME).metadata.namespace).toBe(env['SERVICE_NAMESPACE']);
-    expect(secretBehind(templateOf(fn), containerOf(fn), env['REMOTE_KUBECONFIG'] ?? '')).toBe('remote-kubeconfig');
+    expect(secretBehind(templateOf(fn).spec, containerOf(fn), env['REMOTE_KUBECONFIG'] ?? '')).toBe('remote-kubeconfig-functions');
+    expect(mountedSecrets(fn)).toEqual(['remote-kubeconfig-functions']);
   });
 
   it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it runs as its own ServiceAccount', (name) => {
@@ -97,7 +93,7 @@ describeRendered('the event sources', () => {
     expect(ofKind(objects(), 'ServiceAccount').map((sa) => sa.metadata.name)).toContain(source['serviceAccountName']);
   });
 
-  it('when the remote watcher starts, then its command is built from sources/ and its environment selects remote InternalRequests', () => {
+  it('when the remote watcher starts, then its command is built from sources/, its environment selects remote InternalRequests and its kubeconfig is the watcher\'s Secret', () => {
     const watcher = named(objects(), 'ContainerSource', 'remote-internalrequests');
     const container = containerOf(watcher);
     const [runtime, script] = container.command ?? [];
@@ -105,8 +101,19 @@ describeRendered('the event sources', () => {
     expect(existsSync(String(script).replace(/^dist\//, '').replace(/\.js$/, '.ts'))).toBe(true);
     const options = parseSourceConfig(container.args ?? [], { ...envOf(container), K_SINK: 'http://broker.example/' });
     expect(options).toMatchObject({ resource: { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', plural: 'internalrequests' }, dropStatusOnlyUpdates: true, namespace: undefined });
-    expect(secretBehind(templateOf(watcher), container, String(options.kubeconfig))).toBe('remote-kubeconfig');
+    expect(secretBehind(templateOf(watcher).spec, container, String(options.kubeconfig))).toBe('remote-kubeconfig-watcher');
+    expect(mountedSecrets(watcher)).toEqual(['remote-kubeconfig-watcher']);
     expect(watcher['spec']).toMatchObject({ sink: { ref: { kind: 'Broker', name: 'internal-services' } } });
+  });
+
+  it('when the remote kubeconfig Secrets are mounted, then the watcher\'s only by the remote watcher and the functions\' only by the functions', () => {
+    const mounters: Record<string, string[]> = {};
+    for (const workload of objects()) for (const secret of mountedSecrets(workload)) (mounters[secret] ??= []).push(`${workload.kind}/${workload.metadata.name}`);
+    expect(mounters).toEqual({
+      'remote-kubeconfig-watcher': ['ContainerSource/remote-internalrequests'],
+      'remote-kubeconfig-functions': expect.arrayContaining(FUNCTION_DESCRIPTORS.map((d) => `Service/${d.name}`)) as unknown,
+    });
+    expect(mounters['remote-kubeconfig-functions']).toHaveLength(FUNCTION_DESCRIPTORS.length);
   });
 
   it('when the remote watcher runs, then it carries no token for the private cluster', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { callsSince, grantedPermissions, unusedPermissions } from './support/call-ledger.js';
+import type { ApiServer } from '../../local/apiserver/index.js';
+import { callsSince, grantedPermissions, refusals, refusedCalls, unusedPermissions } from './support/call-ledger.js';
 import { withoutPermission } from './support/identities.js';
 import type { Identity } from './support/identities.js';
 
@@ -29,6 +30,24 @@ describe('unused permissions: the "nothing more" half of least privilege', () =>
   it('when calls are read twice, then the difference is what was made in between', () => {
     expect(callsSince({ 'public get internalrequests': 2 }, { 'public get internalrequests': 5, 'public patch internalrequests': 1 }))
       .toEqual({ 'public get internalrequests': 3, 'public patch internalrequests': 1 });
+  });
+});
+
+describe('refused calls: the "nothing refused" half, by caller', () => {
+  const server = (name: string, rows: Array<{ verb: string; resource: string; user?: string; count: number; refused?: number }>): ApiServer =>
+    ({ name, requests: { snapshot: () => rows } }) as unknown as ApiServer;
+  const servers = [
+    server('public', [
+      { verb: 'patch', resource: 'internalrequests', user: 'watcher', count: 2, refused: 2 },
+      { verb: 'list', resource: 'internalrequests', user: 'watcher', count: 3 },
+      { verb: 'list', resource: 'internalrequests', count: 1, refused: 1 },
+    ]),
+    server('internal', [{ verb: 'create', resource: 'pipelineruns', user: 'creator', count: 4, refused: 1 }]),
+  ];
+
+  it('when requests were refused, then each caller\'s refusals are counted by cluster, verb and resource, and served ones are not', () => {
+    expect(refusedCalls(servers)).toEqual({ 'public watcher patch internalrequests': 2, 'public (no token) list internalrequests': 1, 'internal creator create pipelineruns': 1 });
+    expect(refusals(servers)).toEqual(['public watcher patch internalrequests ×2', 'public (no token) list internalrequests ×1', 'internal creator create pipelineruns ×1']);
   });
 });
 

@@ -1,18 +1,24 @@
 /**
  * Least privilege, proved by running the code: the functions, the remote watcher and the PipelineRun
  * watcher act through the local API servers with exactly the rights the rendered RBAC grants their
- * identities. Every scenario must pass without one refused request (each identity has what its code
- * calls), and across the scenarios every granted permission must be used (nothing more).
+ * identities, each workload with the identities its manifest gives it (on the public cluster: the
+ * watcher's or the functions' kubeconfig Secret). Every scenario must pass without one refused
+ * request (each identity has what its code calls), and across the scenarios every granted permission
+ * must be used (nothing more), and by the workload it is meant for.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { CloudEvent } from 'cloudevents';
 import type { ApiServer } from '../../local/apiserver/index.js';
-import { FINALIZER } from '../../shared/api/index.js';
+import { remoteSourceOptions } from '../../local/embedded/source-manifests.js';
+import { FINALIZER, INTERNAL_REQUESTS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING } from '../../shared/events/index.js';
+import { createLogger } from '../../shared/observability/index.js';
+import { startResourceSource } from '../../sources/remote-source/index.js';
+import type { Delay } from '../../sources/remote-source/index.js';
 import { render } from '../knative/support/render.js';
 import { describeWithKubectl } from '../knative/support/skip-without-kubectl.js';
-import { addCalls, callsOf, callsSince, refusals, totalOf, unusedPermissions } from './support/call-ledger.js';
+import { callsOf, callsSince, refusals, refusedCalls, totalOf, unusedPermissions } from './support/call-ledger.js';
 import type { Calls } from './support/call-ledger.js';
 import { installOf, withoutPermission } from './support/identities.js';
 import type { Identity } from './support/identities.js';
@@ -39,6 +45,30 @@ const NARROWED_TOKEN = 'pipelinerun-creator-without-create-pipelineruns';
 let system: RbacSystem;
 let flow: RequestFlow;
 let identities: Identity[];
+
+const DEADLINE_MS = 10_000;
+
+/** Holds every reconnect until the source stops: a refused source makes exactly one attempt. */
+const untilStopped: Delay = (_ms, signal) =>
+  new Promise((resolve) => {
+    if (!signal || signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+async function eventually(what: string, holds: () => boolean): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`not within ${DEADLINE_MS} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The public identity every function mounts; the install must give them one and the same. */
+function functionsIdentity(): Identity {
+  const remotes = [...new Set(Object.values(system.install.functions).map((f) => f.remote))];
+  if (remotes.length !== 1 || !remotes[0]) throw new Error(`the functions mount ${remotes.length} public identities, not one`);
+  return remotes[0];
+}
 
 const servers = (): ApiServer[] => [system.servers.public, system.servers.internal];
 
@@ -106,7 +136,7 @@ describeRendered('least privilege, proved by running the code under the rendered
   afterAll(() => system?.stop());
 
   it('when the watchers start, then the remote watcher lists and watches InternalRequests, and the PipelineRun source PipelineRuns, each with its own identity', () => {
-    const remote = callsOf(servers(), system.install.remote.token);
+    const remote = callsOf(servers(), system.install.remoteWatcher.token);
     const runs = callsOf(servers(), system.install.pipelineRunSource.token);
     expect([remote['public list internalrequests'], remote['public watch internalrequests']]).toEqual([expect.any(Number), expect.any(Number)]);
     expect([runs['internal list pipelineruns'], runs['internal watch pipelineruns']]).toEqual([expect.any(Number), expect.any(Number)]);
@@ -173,23 +203,71 @@ describeRendered('least privilege, proved by running the code under the rendered
     expect(unused).toEqual(expected);
   });
 
-  it('when the functions and the remote watcher share the public identity, then the functions only get and patch with it and the watcher only lists and watches', () => {
-    const byFunction = flow.callsByFunction();
-    const byFunctions = Object.values(byFunction).reduce((all, calls) => addCalls(all, calls), {});
-    const byWatcher = callsSince(byFunctions, callsOf(servers(), system.install.remote.token));
-    const onPublic = (calls: Calls): string[] => Object.keys(calls).filter((key) => key.startsWith('public ')).sort();
-    expect(onPublic(byFunctions)).toEqual(['public get internalrequests', 'public patch internalrequests', 'public patch internalrequests/status']);
-    expect(onPublic(byWatcher)).toEqual(['public list internalrequests', 'public watch internalrequests']);
-    console.log(`API calls per function over all scenarios:\n${table(byFunction)}\nremote watcher:\n  ${totalOf(byWatcher)} ${JSON.stringify(byWatcher)}`);
+  it('when the functions and the remote watcher act on the public cluster, then each uses its own identity: the functions only get and patch with theirs, the watcher only lists and watches with its own', () => {
+    const watcher = system.install.remoteWatcher;
+    const functions = functionsIdentity();
+    expect([watcher.account.name, functions.account.name]).toEqual(['internal-services-watcher', 'internal-services-functions']);
+    const inDeliveries = flow.callsByIdentity();
+    const onPublic = (calls: Calls = {}): string[] => Object.keys(calls).filter((key) => key.startsWith('public ')).sort();
+    // Every call made as the functions' identity was made by a function handling an event, and none as the watcher's.
+    expect(callsOf(servers(), functions.token)).toEqual(inDeliveries[functions.account.name]);
+    expect(inDeliveries[watcher.account.name]).toBeUndefined();
+    expect(onPublic(inDeliveries[functions.account.name])).toEqual(['public get internalrequests', 'public patch internalrequests', 'public patch internalrequests/status']);
+    expect(onPublic(callsOf(servers(), watcher.token))).toEqual(['public list internalrequests', 'public watch internalrequests']);
+    const byWatcher = callsOf(servers(), watcher.token);
+    console.log(`API calls per function over all scenarios:\n${table(flow.callsByFunction())}\nremote watcher:\n  ${totalOf(byWatcher)} ${JSON.stringify(byWatcher)}`);
   });
 
   it('when pipelinerun-creator runs without its create-PipelineRuns rule, then its event fails with 403 Forbidden and the check above reports it', async () => {
     const narrowed = await system.startFunction('pipelinerun-creator', NARROWED_TOKEN);
     const ir = await flow.createRequest('narrowed');
     const admitted = replyOf(await flow.send('admission', await flow.requestEvent('add', ir)), INTERNAL_REQUEST_ADMITTED);
+    const before = refusedCalls(servers());
     const delivery = await deliver(narrowed.url, admitted);
     expect(delivery.status).toBe(500);
     expect(delivery.text).toMatch(/403 Forbidden.* cannot create resource "pipelineruns" in API group "tekton\.dev"/);
-    expect(refusals(servers())).toEqual([`internal ${NARROWED_TOKEN} create pipelineruns ×1`]);
+    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`internal ${NARROWED_TOKEN} create pipelineruns`]: 1 });
+  });
+
+  it('when the watcher\'s public identity is used to read one request or write it, then each call is refused 403, and a function given it fails its event', async () => {
+    const watcher = system.install.remoteWatcher;
+    const ir = await flow.createRequest('with-watcher-identity');
+    const event = await flow.requestEvent('add', ir);
+    const before = refusedCalls(servers());
+    const asWatcher = system.portAs('public', watcher.token);
+    const attempts = await Promise.allSettled([
+      asWatcher.get(INTERNAL_REQUESTS, ir.metadata.namespace, ir.metadata.name),
+      asWatcher.patch(INTERNAL_REQUESTS, ir.metadata.namespace, ir.metadata.name, { merge: { metadata: { finalizers: [FINALIZER] } } }),
+      asWatcher.patchStatus(INTERNAL_REQUESTS, ir.metadata.namespace, ir.metadata.name, { merge: { status: { results: { a: 'b' } } } }),
+    ]);
+    expect(attempts.map((a) => (a.status === 'rejected' ? (a.reason as { code?: number }).code : 'allowed'))).toEqual([403, 403, 403]);
+    const admission = await system.startFunction('admission', system.install.functions['admission']?.internal.token ?? '', watcher.token);
+    const delivery = await deliver(admission.url, event);
+    expect(delivery.status).toBe(500);
+    expect(delivery.text).toMatch(/403 Forbidden.* cannot get resource "internalrequests" in API group "appstudio\.redhat\.com"/);
+    const as = `public ${watcher.token}`;
+    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} get internalrequests`]: 2, [`${as} patch internalrequests`]: 1, [`${as} patch internalrequests/status`]: 1 });
+  });
+
+  it('when the functions\' public identity is used to list or watch, then each call is refused 403, and the remote watcher given it never starts watching', async () => {
+    const functions = functionsIdentity();
+    const before = refusedCalls(servers());
+    await expect(system.portAs('public', functions.token).list(INTERNAL_REQUESTS, undefined)).rejects.toMatchObject({ code: 403 });
+    const { group, version, plural } = INTERNAL_REQUESTS;
+    const watch = await fetch(`${system.servers.public.url}/apis/${group}/${version}/${plural}?watch=true`, { headers: { authorization: `Bearer ${functions.token}` } });
+    await watch.body?.cancel();
+    expect(watch.status).toBe(403);
+    const log: string[] = [];
+    const options = await remoteSourceOptions(await system.kubeconfig('public', functions.token), system.sink.url);
+    const watcher = await startResourceSource({ ...options, reconnectDelay: untilStopped, log: createLogger({ component: 'remote-source' }, { write: (line) => log.push(line), minLevel: () => 'info' }) });
+    try {
+      await eventually('the watcher\'s first list fails', () => watcher.stats().failures > 0);
+      expect(watcher.stats()).toMatchObject({ lists: 0, connected: 0 });
+      expect(log.join('\n')).toMatch(/"list failed; retrying".*is forbidden: .* cannot list resource/);
+    } finally {
+      await watcher.stop();
+    }
+    const as = `public ${functions.token}`;
+    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} list internalrequests`]: 2, [`${as} watch internalrequests`]: 1 });
   });
 });

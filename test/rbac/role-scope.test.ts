@@ -35,7 +35,7 @@ describeRendered('RBAC scope beyond verbs and resources', () => {
   it('when the functions act on the private cluster, then their Roles bind in the namespace SERVICE_NAMESPACE names, the only one they read the config and run PipelineRuns in', () => {
     const { serviceNamespace, functions, pipelineRunSource } = install();
     expect(functionServices().map((service) => envOf(service)['SERVICE_NAMESPACE'])).toEqual(functionServices().map(() => serviceNamespace));
-    const scopes = [...Object.values(functions), pipelineRunSource].flatMap((identity) => rulesFor(privateObjects(), identity.account).map((rule) => rule.namespace));
+    const scopes = [...Object.values(functions).map((identities) => identities.internal), pipelineRunSource].flatMap((identity) => rulesFor(privateObjects(), identity.account).map((rule) => rule.namespace));
     expect(new Set(scopes)).toEqual(new Set([serviceNamespace]));
   });
 
@@ -53,10 +53,16 @@ describeRendered('RBAC scope beyond verbs and resources', () => {
     expect(source?.['spec']).not.toHaveProperty('namespaceSelector');
   });
 
-  it('when the remote watcher watches every namespace (no WATCH_NAMESPACE), then the public identity is bound cluster-wide, and nowhere narrower', () => {
+  it('when the remote watcher watches every namespace (no WATCH_NAMESPACE), then its public identity is bound cluster-wide, and nowhere narrower', () => {
     const container = named(privateObjects(), 'ContainerSource', 'remote-internalrequests');
     expect(envOf(container)).not.toHaveProperty('WATCH_NAMESPACE');
-    expect(new Set(rulesFor(publicObjects(), install().remote.account).map((rule) => rule.namespace))).toEqual(new Set(['*']));
+    expect(new Set(rulesFor(publicObjects(), install().remoteWatcher.account).map((rule) => rule.namespace))).toEqual(new Set(['*']));
+  });
+
+  it('when the functions handle requests from every namespace the watcher sees, then their public identity is bound cluster-wide too, and nowhere narrower', () => {
+    const remotes = Object.values(install().functions).map((identities) => identities.remote.account);
+    expect(remotes.length).toBeGreaterThan(0);
+    for (const account of remotes) expect(new Set(rulesFor(publicObjects(), account).map((rule) => rule.namespace))).toEqual(new Set(['*']));
   });
 
   it('when the remote watcher runs on the private cluster, then its ServiceAccount has no rules and no token mounted', () => {

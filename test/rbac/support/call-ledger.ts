@@ -52,6 +52,18 @@ export function refusals(servers: ApiServer[]): string[] {
   );
 }
 
+/** Refused requests by caller: `<cluster> <token or (no token)> <verb> <resource>` → how many. */
+export function refusedCalls(servers: ApiServer[]): Calls {
+  const refused: Calls = {};
+  for (const server of servers) {
+    for (const row of server.requests.snapshot()) {
+      const key = `${server.name} ${row.user ?? '(no token)'} ${row.verb} ${row.resource}`;
+      if ((row.refused ?? 0) > 0) refused[key] = (refused[key] ?? 0) + (row.refused ?? 0);
+    }
+  }
+  return refused;
+}
+
 /** `<verb> <resource>` pairs the identity's grants name (wildcards stay as `*`). */
 export function grantedPermissions(identity: Identity): string[] {
   const pairs = identity.grants.flatMap((g) => (g.verbs as string[]).flatMap((verb) => (g.resources as string[]).map((resource) => `${verb} ${resource}`)));

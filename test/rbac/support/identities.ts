@@ -1,12 +1,14 @@
 /**
- * Who acts on which cluster, read from the rendered install: each workload's ServiceAccount, the one
- * identity of the public cluster (the kubeconfig Secret minted from it), and what RBAC grants each.
- * Tokens use the ServiceAccount's user name, so a 403 reads as it would on a real cluster.
+ * Who acts on which cluster, read from the rendered install: each workload's ServiceAccount on the
+ * private cluster, the public ServiceAccount behind the kubeconfig Secret it mounts (as
+ * mint-kubeconfig.sh mints them), and what RBAC grants each. Tokens use the ServiceAccount's user
+ * name, so a 403 reads as it would on a real cluster.
  */
 import type { TokenGrant } from '../../../local/apiserver/index.js';
 import { serviceAccounts, tokenGrantsFor } from '../../knative/support/rbac-grants.js';
 import type { ServiceAccountRef } from '../../knative/support/rbac-grants.js';
-import { ofKind } from '../../knative/support/render.js';
+import { MINTED_KUBECONFIGS, remoteKubeconfigSecret } from '../../knative/support/remote-kubeconfigs.js';
+import { named, ofKind } from '../../knative/support/render.js';
 import type { KubeObject } from '../../knative/support/render.js';
 
 export type ClusterName = 'public' | 'internal';
@@ -30,20 +32,29 @@ function identitiesOf(cluster: ClusterName, objects: KubeObject[]): Identity[] {
   return serviceAccounts(objects).map((account) => ({ cluster, account, token: tokenOf(account), grants: tokenGrantsFor(objects, account) }));
 }
 
+/** A function's two identities: its pod's ServiceAccount, and the public one in its mounted kubeconfig. */
+export interface FunctionIdentities {
+  internal: Identity;
+  remote: Identity;
+}
+
 export interface Install {
   /** Every ServiceAccount of both overlays with its grants. */
   identities: Identity[];
-  /** Function name (its `--target`) → the identity its pod runs as on the internal cluster. */
-  functions: Record<string, Identity>;
+  /** Function name (its `--target`) → the identities it acts as. */
+  functions: Record<string, FunctionIdentities>;
   /** The identity the PipelineRun ApiServerSource adapter watches with. */
   pipelineRunSource: Identity;
-  /** The identity in the mounted remote kubeconfig, shared by the functions and the remote watcher. */
-  remote: Identity;
+  /** The public identity in the kubeconfig the remote watcher (the ContainerSource) mounts. */
+  remoteWatcher: Identity;
   /** The namespace of the private install (SERVICE_NAMESPACE of the functions). */
   serviceNamespace: string;
 }
 
-interface PodSpec { serviceAccountName?: string; containers?: Array<{ args?: string[]; env?: Array<{ name: string; value?: string }> }> }
+/** The ContainerSource running the remote watcher. */
+export const REMOTE_WATCHER = 'remote-internalrequests';
+
+interface PodSpec { serviceAccountName?: string; containers?: Array<{ args?: string[] }> }
 
 function podSpecOf(object: KubeObject): PodSpec {
   return ((object['spec'] as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {});
@@ -59,24 +70,37 @@ function find(identities: Identity[], cluster: ClusterName, name: string | undef
   return found;
 }
 
-export function installOf(privateObjects: KubeObject[], publicObjects: KubeObject[]): Install {
-  const identities = [...identitiesOf('internal', privateObjects), ...identitiesOf('public', publicObjects)];
-  const functions: Record<string, Identity> = {};
+/** The public identity whose token is in the kubeconfig Secret behind the workload's REMOTE_KUBECONFIG. */
+function remoteIdentityOf(identities: Identity[], workload: KubeObject): Identity {
+  const what = `${workload.kind} ${workload.metadata.name}`;
+  const secret = remoteKubeconfigSecret(workload);
+  const account = secret === undefined ? undefined : MINTED_KUBECONFIGS[secret];
+  if (account === undefined) throw new Error(`${what}: REMOTE_KUBECONFIG lies in no Secret mint-kubeconfig.sh writes (found ${String(secret)})`);
+  return find(identities, 'public', account, `${what}, through Secret ${String(secret)},`);
+}
+
+function functionsOf(identities: Identity[], privateObjects: KubeObject[]): Record<string, FunctionIdentities> {
+  const functions: Record<string, FunctionIdentities> = {};
   for (const service of ofKind(privateObjects, 'Service').filter((o) => o.apiVersion.startsWith('serving.knative.dev/'))) {
     const spec = podSpecOf(service);
     const target = targetOf(spec);
-    if (target) functions[target] = find(identities, 'internal', spec.serviceAccountName, `Knative Service ${service.metadata.name}`);
+    if (!target) continue;
+    const internal = find(identities, 'internal', spec.serviceAccountName, `Knative Service ${service.metadata.name}`);
+    functions[target] = { internal, remote: remoteIdentityOf(identities, service) };
   }
+  return functions;
+}
+
+export function installOf(privateObjects: KubeObject[], publicObjects: KubeObject[]): Install {
+  const identities = [...identitiesOf('internal', privateObjects), ...identitiesOf('public', publicObjects)];
   const [source] = ofKind(privateObjects, 'ApiServerSource');
   if (!source?.metadata.namespace) throw new Error('the private overlay has no namespaced ApiServerSource');
   const sourceAccount = (source['spec'] as { serviceAccountName?: string }).serviceAccountName;
-  const remotes = identities.filter((i) => i.cluster === 'public');
-  if (remotes.length !== 1 || !remotes[0]) throw new Error(`the public overlay should define one ServiceAccount, not ${remotes.length}`);
   return {
     identities,
-    functions,
+    functions: functionsOf(identities, privateObjects),
     pipelineRunSource: find(identities, 'internal', sourceAccount, `ApiServerSource ${source.metadata.name}`),
-    remote: remotes[0],
+    remoteWatcher: remoteIdentityOf(identities, named(privateObjects, 'ContainerSource', REMOTE_WATCHER)),
     serviceNamespace: source.metadata.namespace,
   };
 }

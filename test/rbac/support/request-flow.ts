@@ -9,7 +9,7 @@ import { CONFIG_NAME, INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS, PIPELINE_RUN
 import { parseNamespacedName } from '../../../shared/core/index.js';
 import type { InternalRequest, PipelineRun } from '../../../shared/api/index.js';
 import { RESOURCE_ADD, RESOURCE_UPDATE } from '../../../shared/events/index.js';
-import { addCalls, callsOf, callsSince } from './call-ledger.js';
+import { addCalls, callsOf, callsSince, totalOf } from './call-ledger.js';
 import type { Calls } from './call-ledger.js';
 import type { RbacSystem } from './system.js';
 import { TENANT } from './system.js';
@@ -65,6 +65,8 @@ export interface DeliveryRecord {
   eventType: string;
   /** Every call the function made meanwhile, on either cluster and with either of its identities. */
   calls: Calls;
+  /** The same calls by the ServiceAccount (name) they were made as; only those that made any. */
+  byIdentity: Record<string, Calls>;
 }
 
 export class RequestFlow {
@@ -84,11 +86,16 @@ export class RequestFlow {
   async send(functionName: string, event: CloudEvent<unknown>): Promise<Delivery> {
     const fn = this.system.functions[functionName];
     if (!fn) throw new Error(`no function ${functionName} in the install`);
-    const servers = Object.values(this.system.servers);
-    const tokens = this.system.install.identities.map((identity) => identity.token);
-    const before = callsOf(servers, ...tokens);
+    const before = this.callsPerIdentity();
     const delivery = await deliver(fn.url, event);
-    this.deliveries.push({ functionName, eventType: event.type, calls: callsSince(before, callsOf(servers, ...tokens)) });
+    const after = this.callsPerIdentity();
+    const byIdentity: Record<string, Calls> = {};
+    for (const [name, calls] of Object.entries(after)) {
+      const made = callsSince(before[name] ?? {}, calls);
+      if (totalOf(made) > 0) byIdentity[name] = made;
+    }
+    const calls = Object.values(byIdentity).reduce((all, made) => addCalls(all, made), {});
+    this.deliveries.push({ functionName, eventType: event.type, calls, byIdentity });
     return delivery;
   }
 
@@ -97,6 +104,20 @@ export class RequestFlow {
     const byFunction: Record<string, Calls> = {};
     for (const { functionName, calls } of this.deliveries) addCalls((byFunction[functionName] ??= {}), calls);
     return byFunction;
+  }
+
+  /** ServiceAccount name → the calls made as it while functions handled events, over all deliveries so far. */
+  callsByIdentity(): Record<string, Calls> {
+    const byIdentity: Record<string, Calls> = {};
+    for (const delivery of this.deliveries) {
+      for (const [name, calls] of Object.entries(delivery.byIdentity)) addCalls((byIdentity[name] ??= {}), calls);
+    }
+    return byIdentity;
+  }
+
+  private callsPerIdentity(): Record<string, Calls> {
+    const servers = Object.values(this.system.servers);
+    return Object.fromEntries(this.system.install.identities.map((identity) => [identity.account.name, callsOf(servers, identity.token)]));
   }
 
   createRequest(name: string, namespace = TENANT): Promise<InternalRequest> {

@@ -1,7 +1,8 @@
 /**
  * The install under its real grants: both local API servers accept only the tokens of the rendered
  * ServiceAccounts (plus the test's admin), each function runs in its own process with kubeconfigs
- * carrying its identity's tokens, and both event sources watch with theirs.
+ * carrying its identities' tokens (its own on the internal cluster, the one of the remote kubeconfig
+ * Secret its manifest mounts on the public one), and both event sources watch with theirs.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,8 +36,15 @@ export interface RbacSystem {
   readonly functions: Record<string, FunctionProcess>;
   readonly sink: EventSink;
   readonly sources: { requests: ResourceSource; pipelineRuns: ResourceSource };
-  /** Another process of function `name` acting with `internalToken` on the internal cluster. */
-  startFunction(name: string, internalToken: string): Promise<FunctionProcess>;
+  /**
+   * Another process of function `name` acting with `internalToken` on the internal cluster and
+   * `remoteToken` (by default the identity its manifest mounts) on the public one.
+   */
+  startFunction(name: string, internalToken: string, remoteToken?: string): Promise<FunctionProcess>;
+  /** A kubeconfig file for `cluster` carrying `token`. */
+  kubeconfig(cluster: ClusterName, token: string): Promise<string>;
+  /** A client of `cluster` acting with `token`. */
+  portAs(cluster: ClusterName, token: string): ClusterPort;
   stop(): Promise<void>;
 }
 
@@ -116,20 +124,24 @@ async function startServers(stack: Stack, install: Install, options: SystemOptio
 async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSystem> {
   const install = installOf(render('private'), render('public'));
   const servers = await startServers(stack, install, options);
-  const admin = { public: portOf(servers.public, ADMIN_TOKEN), internal: portOf(servers.internal, ADMIN_TOKEN) };
+  const portAs = (cluster: ClusterName, token: string): ClusterPort => portOf(servers[cluster], token);
+  const admin = { public: portAs('public', ADMIN_TOKEN), internal: portAs('internal', ADMIN_TOKEN) };
   await seedConfig(admin.internal, install.serviceNamespace);
 
   const dir = stack.push(await mkdtemp(join(tmpdir(), 'rbac-')), (path) => rm(path, { recursive: true, force: true }));
-  const kubeconfig = async (cluster: ClusterName, token: string): Promise<string> => {
+  // Written once per (cluster, token): several processes share one, and a rewrite could meet a reader.
+  const written = new Map<string, Promise<string>>();
+  const kubeconfig = (cluster: ClusterName, token: string): Promise<string> => {
     const path = join(dir, `${cluster}-${token.replaceAll(':', '_')}.kubeconfig`);
-    await servers[cluster].writeKubeconfig(path, { token });
-    return path;
+    let file = written.get(path);
+    if (!file) written.set(path, (file = servers[cluster].writeKubeconfig(path, { token }).then(() => path)));
+    return file;
   };
-  const remoteKubeconfig = await kubeconfig('public', install.remote.token);
-  const startFunction = async (name: string, internalToken: string): Promise<FunctionProcess> => {
+  const startFunction = async (name: string, internalToken: string, remoteToken = install.functions[name]?.remote.token): Promise<FunctionProcess> => {
+    if (remoteToken === undefined) throw new Error(`no function ${name} in the install`);
     const fn = await startFunctionProcess(name, {
       KUBECONFIG: await kubeconfig('internal', internalToken),
-      REMOTE_KUBECONFIG: remoteKubeconfig,
+      REMOTE_KUBECONFIG: await kubeconfig('public', remoteToken),
       SERVICE_NAMESPACE: install.serviceNamespace,
       // Every event reads the config afresh, so a config change is seen at once (and counted each time).
       CONFIG_TTL_SECONDS: '0',
@@ -137,7 +149,7 @@ async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSyste
     });
     return stack.push(fn, (running) => running.stop());
   };
-  const started = await Promise.allSettled(Object.entries(install.functions).map(([name, identity]) => startFunction(name, identity.token)));
+  const started = await Promise.allSettled(Object.entries(install.functions).map(([name, identities]) => startFunction(name, identities.internal.token)));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
   const functions = Object.fromEntries(started.flatMap((result) => (result.status === 'fulfilled' ? [[result.value.name, result.value]] : [])));
@@ -152,8 +164,8 @@ async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSyste
     return watcher;
   };
   const sources = {
-    requests: await source(await remoteSourceOptions(remoteKubeconfig, sink.url), 'remote-source'),
+    requests: await source(await remoteSourceOptions(await kubeconfig('public', install.remoteWatcher.token), sink.url), 'remote-source'),
     pipelineRuns: await source(await pipelineRunSourceOptions(await kubeconfig('internal', install.pipelineRunSource.token), sink.url), 'pipelinerun-source'),
   };
-  return { install, servers, admin, functions, sink, sources, startFunction, stop: () => stack.unwind() };
+  return { install, servers, admin, functions, sink, sources, startFunction, kubeconfig, portAs, stop: () => stack.unwind() };
 }
