@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine (see local/embedded). Prints where everything
  * listens and what to type next, then `Ready`; Ctrl-C or SIGTERM stops it all and exits 0.
- * Bad arguments exit 2, a failed start exits 1.
+ * Bad arguments exit 2, a failed start exits 1, and so does a watcher whose credentials are refused.
  */
 import { parseCliArgs, USAGE, UsageError } from './embedded/cli-args.js';
 import type { EmbeddedOptions, EmbeddedSystem } from './embedded/index.js';
@@ -41,12 +41,25 @@ function stopOnSignals(started: Promise<EmbeddedSystem>): void {
   process.on('SIGTERM', onSignal);
 }
 
+/** A watcher whose credentials are refused has ended: stop the rest and exit 1, as the ContainerSource does. */
+function exitWhenASourceEnds(system: EmbeddedSystem): void {
+  for (const source of Object.values(system.sources)) {
+    source.ended.catch((err: unknown) => {
+      process.stderr.write(`npm start: ${err instanceof Error ? err.message : String(err)}; stopping\n`);
+      void system.stop().finally(() => process.exit(1));
+    });
+  }
+}
+
 const options = optionsFromArgs();
 // Loaded after the arguments are checked, so that --help and mistakes answer at once.
 const { nextSteps, startEmbedded } = await import('./embedded/index.js');
 const started = startEmbedded(options);
 stopOnSignals(started);
 started.then(
-  (system) => process.stdout.write(`${nextSteps(system)}\nReady\n`),
+  (system) => {
+    exitWhenASourceEnds(system);
+    process.stdout.write(`${nextSteps(system)}\nReady\n`);
+  },
   (err: unknown) => fail(1, `npm start: ${err instanceof Error ? err.message : String(err)}`),
 );

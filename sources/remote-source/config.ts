@@ -26,11 +26,17 @@ const SETTINGS = {
 } as const;
 type Setting = keyof typeof SETTINGS;
 
+/** CloudEvents attributes that are not extensions: an override of one would change the event itself. */
+const EVENT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data']);
+
 const CeOverridesSchema = z.object({
   extensions: z
     .record(z.string(), z.string())
-    .refine((extensions) => Object.keys(extensions).every((name) => /^[a-z0-9]+$/.test(name)), {
-      message: 'extension names must be lower-case letters and digits',
+    .superRefine((extensions, ctx) => {
+      for (const name of Object.keys(extensions)) {
+        if (!/^[a-z0-9]+$/.test(name)) ctx.addIssue({ code: 'custom', message: `extension names must be lower-case letters and digits, not ${name}` });
+        else if (EVENT_ATTRIBUTES.has(name)) ctx.addIssue({ code: 'custom', message: `${name} is a CloudEvents attribute, not an extension` });
+      }
     })
     .optional(),
 });
@@ -39,7 +45,7 @@ export const SOURCE_USAGE = `Usage: remote-source [--flag value]… (each flag f
 ${Object.entries(SETTINGS)
   .map(([flag, env]) => `  --${flag.padEnd(26)} ${env}`)
   .join('\n')}
-Without --kubeconfig the in-cluster service account is used. Without --kind the source watches
+Without --kubeconfig the in-cluster service account is used (inside a pod only). Without --kind it watches
 ${DEFAULT_RESOURCE.kind}s (${DEFAULT_RESOURCE.apiVersion}). --drop-status-only-updates (true|false)
 defaults to true for InternalRequests and false for any other kind.`;
 
@@ -58,13 +64,17 @@ export function parseSourceConfig(argv: string[], env: NodeJS.ProcessEnv): Resou
   };
   const sink = read('sink');
   if (!sink) throw new SourceConfigError('no sink: set K_SINK or --sink');
+  const sinkUrl = validUrl(sink);
+  const kubeconfig = read('kubeconfig');
+  // Outside a pod the in-cluster config would point at https://undefined:undefined and retry forever.
+  if (!kubeconfig && !env['KUBERNETES_SERVICE_HOST']) throw new SourceConfigError('no kubeconfig: set REMOTE_KUBECONFIG or --kubeconfig (without one, only a pod has a service account to use)');
   const resource = resourceOf(read);
   return {
-    kubeconfig: read('kubeconfig'),
+    kubeconfig,
     resource,
     namespace: read('namespace'),
     labelSelector: read('label-selector'),
-    sink: validUrl(sink),
+    sink: sinkUrl,
     ceOverrides: ceOverridesOf(read('ce-overrides')),
     dropStatusOnlyUpdates: booleanOf(read('drop-status-only-updates'), resource.kind === DEFAULT_RESOURCE.kind),
   };
@@ -99,9 +109,12 @@ function booleanOf(text: string | undefined, fallback: boolean): boolean {
 }
 
 function validUrl(text: string): string {
+  let url: URL;
   try {
-    return new URL(text).toString();
+    url = new URL(text);
   } catch {
     throw new SourceConfigError(`the sink is not a URL: ${text}`);
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SourceConfigError(`the sink must be an http or https URL, not ${text}`);
+  return url.toString();
 }

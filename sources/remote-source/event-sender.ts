@@ -11,6 +11,8 @@ export interface EventSenderOptions {
   retries?: number; // after the first attempt; ApiServerSource uses 5
   retryDelayMs?: number; // first retry delay, doubled each time; ApiServerSource uses 50 ms
   timeoutMs?: number; // per attempt
+  /** Once aborted (the source gives up at shutdown): no further attempt, the one in flight ends, the event is lost. */
+  cancel?: AbortSignal;
 }
 
 /** Answers a sender retries, as Knative's delivery does; any other 4xx will not get better. */
@@ -37,10 +39,12 @@ export class EventSender {
   /** Resolves true when the sink accepted the event, false when it was lost (never rejects). */
   async send(event: CloudEvent<unknown>): Promise<boolean> {
     const message = HTTP.binary(event);
+    const cancel = this.o.cancel;
     let outcome: { status?: number; error?: string } = {};
     let attempts = 0;
-    while (attempts <= this.retries) {
-      if (attempts > 0) await this.o.delay(this.retryDelayMs * 2 ** (attempts - 1));
+    while (attempts <= this.retries && !cancel?.aborted) {
+      if (attempts > 0) await this.o.delay(this.retryDelayMs * 2 ** (attempts - 1), cancel);
+      if (cancel?.aborted) break;
       attempts += 1;
       outcome = await this.post(message.headers as Record<string, string>, message.body as string);
       if (outcome.status !== undefined && outcome.status < 300) return true;
@@ -53,6 +57,7 @@ export class EventSender {
       subject: event.subject,
       attempts,
       ...outcome,
+      ...(cancel?.aborted ? { stopping: true } : {}),
     });
     return false;
   }
@@ -64,7 +69,7 @@ export class EventSender {
         headers,
         body,
         redirect: 'manual', // a redirect is a failed delivery, as in Knative
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.o.cancel ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.o.cancel]) : AbortSignal.timeout(this.timeoutMs),
       });
       await response.arrayBuffer(); // drain, so the connection can be reused
       return { status: response.status };

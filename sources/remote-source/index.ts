@@ -1,6 +1,6 @@
 export { startResourceSource } from './source.js';
 export type { ResourceSource, ResourceSourceOptions, SourceStats } from './source.js';
-export { watchResources } from './list-watch.js';
+export { CredentialsRefusedError, watchResources } from './list-watch.js';
 export type { ChangeKind, ResourceWatch, ResourceWatchHandlers, ResourceWatchOptions, WatchStats } from './list-watch.js';
 export { KubeReader, KubeRequestError, loadKubeConfig } from './kube-reader.js';
 export { changeEvent } from './resource-event.js';

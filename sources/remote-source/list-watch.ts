@@ -14,6 +14,14 @@ export interface ResourceWatchHandlers {
   onRelist?(objects: KubeObject[]): void;
   /** Every change, in the order the server reported it. Must not block: queue slow work. */
   onChange(kind: ChangeKind, obj: KubeObject, ref: ResourceRef): void;
+  /** When the handlers hold as much as they may, the watch stops reading until there is room. */
+  backpressure?: Backpressure;
+}
+
+export interface Backpressure {
+  full(): boolean;
+  /** Resolves once there is room again, or when `signal` aborts. */
+  room(signal: AbortSignal): Promise<void>;
 }
 
 export interface ResourceWatchOptions {
@@ -36,14 +44,25 @@ export interface WatchStats {
   connected: number; // watch requests the server accepted (streaming from then on)
   events: number; // watch events received
   failures: number; // failed lists and watches
+  paused: number; // times the watch stopped reading because the handlers were full
 }
 
 export interface ResourceWatch {
-  /** Resolves once the first list has been handed to the handlers. */
+  /** Resolves once the first list has been handed to the handlers; rejects when the watch ends before. */
   readonly synced: Promise<void>;
+  /** Resolves when stop() has ended the watch; rejects when the server refused the credentials. */
+  readonly ended: Promise<void>;
   stats(): WatchStats;
   /** Ends the watch and waits for the loop to exit. */
   stop(): Promise<void>;
+}
+
+/**
+ * The server answered 401: the kubeconfig's credentials are not (or no longer) accepted. Retrying
+ * cannot help, since a kubeconfig is read once, so the watch ends; a restart reads it again.
+ */
+export class CredentialsRefusedError extends Error {
+  override name = 'CredentialsRefusedError';
 }
 
 /** A watch that lasted this long counts as healthy even without events, resetting the backoff. */
@@ -67,21 +86,29 @@ export function watchResources(options: ResourceWatchOptions): ResourceWatch {
 
 class ResourceWatcher implements ResourceWatch {
   readonly synced: Promise<void>;
+  readonly ended: Promise<void>;
   private markSynced: () => void = () => undefined;
+  private failSync: (err: unknown) => void = () => undefined;
   private readonly stopping = new AbortController();
-  private readonly counts: WatchStats = { lists: 0, watches: 0, connected: 0, events: 0, failures: 0 };
+  private readonly counts: WatchStats = { lists: 0, watches: 0, connected: 0, events: 0, failures: 0, paused: 0 };
   private readonly backoff: Backoff;
   private readonly delay: Delay;
   private readonly now: () => number;
-  private readonly loop: Promise<void>;
   private ref: ResourceRef | undefined;
 
   constructor(private readonly o: ResourceWatchOptions) {
-    this.synced = new Promise((resolve) => (this.markSynced = resolve));
+    this.synced = new Promise((resolve, reject) => ([this.markSynced, this.failSync] = [resolve, reject]));
     this.backoff = new Backoff(o.backoff);
     this.delay = o.delay ?? realDelay;
     this.now = o.now ?? Date.now;
-    this.loop = this.run();
+    this.ended = this.run().catch((err: unknown) => {
+      this.o.log.log('error', 'watch ended', { resource: this.ref?.plural ?? o.resource.kind, error: errorText(err) });
+      this.failSync(err);
+      throw err;
+    });
+    // Callers that never wait on these must not see an unhandled rejection.
+    this.synced.catch(() => undefined);
+    this.ended.catch(() => undefined);
   }
 
   stats(): WatchStats {
@@ -90,7 +117,7 @@ class ResourceWatcher implements ResourceWatch {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.loop;
+    await this.ended.catch(() => undefined);
   }
 
   private get stopped(): boolean {
@@ -104,16 +131,30 @@ class ResourceWatcher implements ResourceWatch {
       try {
         const ref = (this.ref ??= await this.resolveRef());
         resourceVersion ??= await this.relist(ref);
+        await this.roomToRead();
+        if (this.stopped) break;
         const end = await this.watchOnce(ref, resourceVersion);
         if (this.stopped) break;
         resourceVersion = end.expired ? undefined : end.resourceVersion;
         waitMs = this.waitAfter(end);
       } catch (err) {
         if (this.stopped) break;
+        if (err instanceof CredentialsRefusedError) throw err;
         waitMs = this.failed('list failed', err);
       }
       await this.delay(waitMs, this.stopping.signal);
     }
+  }
+
+  /**
+   * Waits while the handlers are full. The watch resumes from the last event handled, so nothing is
+   * skipped; a wait longer than the server keeps history ends in 410 Gone and a relist.
+   */
+  private async roomToRead(): Promise<void> {
+    const backpressure = this.o.handlers.backpressure;
+    if (!backpressure?.full()) return;
+    this.counts.paused += 1;
+    await backpressure.room(this.stopping.signal);
   }
 
   private async resolveRef(): Promise<ResourceRef> {
@@ -161,17 +202,21 @@ class ResourceWatcher implements ResourceWatch {
       const finish = (err: unknown): void => {
         if (settled) return;
         settled = true;
-        this.stopping.signal.removeEventListener('abort', onStop);
+        this.stopping.signal.removeEventListener('abort', endWatch);
         if (err && !end.error) end.error = err;
         if (isGone(end.error)) [end.expired, end.error] = [true, undefined];
         resolve(end);
       };
-      const onStop = (): void => {
+      const endWatch = (): void => {
         abort?.();
         finish(undefined);
       };
-      this.stopping.signal.addEventListener('abort', onStop, { once: true });
-      const onEvent = (type: string, object: Record<string, unknown>): void => this.onWatchEvent(ref, end, type, object);
+      this.stopping.signal.addEventListener('abort', endWatch, { once: true });
+      const onEvent = (type: string, object: Record<string, unknown>): void => {
+        if (settled) return; // lines still buffered after the watch was ended
+        this.onWatchEvent(ref, end, type, object);
+        if (this.o.handlers.backpressure?.full()) endWatch();
+      };
       this.o.reader.watch(collectionPath(ref, this.o.namespace), query, onEvent, finish).then((stopWatch) => {
         abort = stopWatch;
         if (settled) stopWatch();
@@ -209,6 +254,7 @@ class ResourceWatcher implements ResourceWatch {
 
   private failed(msg: string, err: unknown): number {
     this.counts.failures += 1;
+    if (statusOf(err) === 401) throw new CredentialsRefusedError(`${this.o.reader.serverUrl} refused the credentials (401 Unauthorized): ${errorText(err)}`);
     const waitMs = this.backoff.next();
     this.o.log.log('warn', `${msg}; retrying`, { resource: this.ref?.plural ?? this.o.resource.kind, error: errorText(err), retryInMs: waitMs });
     return waitMs;
@@ -221,7 +267,12 @@ const CHANGE_OF_WATCH_EVENT: Record<string, ChangeKind | undefined> = {
   DELETED: 'delete',
 };
 
-function isGone(err: unknown): boolean {
+/** The HTTP status of a failed list (KubeRequestError.code) or watch (client-node's statusCode). */
+function statusOf(err: unknown): unknown {
   const e = err as { code?: unknown; statusCode?: unknown } | undefined;
-  return e?.code === 410 || e?.statusCode === 410;
+  return e?.code ?? e?.statusCode;
+}
+
+function isGone(err: unknown): boolean {
+  return statusOf(err) === 410;
 }

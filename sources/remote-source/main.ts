@@ -1,7 +1,7 @@
 /**
  * The remote watcher as a process (a Knative ContainerSource in production): configured by flags or
  * environment, see SOURCE_USAGE. Stops gracefully on SIGTERM/SIGINT: no new events, in-flight sends
- * finish, exit 0.
+ * finish, exit 0. Exits 1 when the API server refuses the kubeconfig's credentials.
  */
 import { parseSourceConfig, SOURCE_USAGE, SourceConfigError } from './config.js';
 import { createLogger } from '../../shared/observability/logger.js';
@@ -28,6 +28,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Refused credentials end the watch; exiting lets the restart read the (rotated) kubeconfig again.
+  source.ended.catch(async (err: unknown) => {
+    log.log('error', 'stopped: the watch ended', { error: errorText(err) });
+    await source.stop();
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {

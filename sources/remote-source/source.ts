@@ -33,6 +33,10 @@ export interface ResourceSourceOptions {
   sendRetryDelayMs?: number;
   sendTimeoutMs?: number;
   sendConcurrency?: number;
+  /** How long stop() lets queued events be sent and retried before giving the rest up; default 10 s. */
+  stopGraceMs?: number;
+  /** Events held in memory (queued or being sent) before the watch pauses; default 1000. */
+  maxPendingEvents?: number;
   watchTimeoutSeconds?: number;
 }
 
@@ -40,15 +44,18 @@ export interface SourceStats extends WatchStats {
   sent: number;
   lost: number;
   dropped: number; // updates held back by the generation filter
+  pending: number; // events queued or being sent
 }
 
 export interface ResourceSource {
   /** Resolves once the objects found by the first list have been queued as `add` events. */
   readonly synced: Promise<void>;
+  /** Resolves when stop() has ended the watch; rejects (CredentialsRefusedError) when the server refused the credentials. */
+  readonly ended: Promise<void>;
   stats(): SourceStats;
   /** Resolves when every event queued so far has been delivered or given up. */
   idle(): Promise<void>;
-  /** Stops watching, then waits for in-flight sends to finish. */
+  /** Stops watching, then waits for queued sends to finish (up to stopGraceMs; the rest are lost). */
   stop(): Promise<void>;
 }
 
@@ -63,7 +70,12 @@ export async function startResourceSource(options: ResourceSourceOptions): Promi
   const counts = { sent: 0, lost: 0, dropped: 0 };
   const filter = options.dropStatusOnlyUpdates ? new GenerationFilter() : undefined;
   const queue = new KeyedQueue(options.sendConcurrency ?? 8);
+  const maxPending = options.maxPendingEvents ?? 1000;
+  // A sink that is slow or down pauses the watch instead of growing memory; reading resumes at half.
+  const backpressure = { full: () => queue.pending >= maxPending, room: (signal: AbortSignal) => queue.whenPendingAtMost(Math.floor(maxPending / 2), signal) };
+  const giveUp = new AbortController();
   const sender = new EventSender({
+    cancel: giveUp.signal,
     sink: options.sink,
     log,
     delay: options.retryDelay ?? realDelay,
@@ -89,7 +101,7 @@ export async function startResourceSource(options: ResourceSourceOptions): Promi
     resource: options.resource,
     namespace: options.namespace,
     labelSelector: options.labelSelector,
-    handlers: { onChange, onRelist: (objects) => filter?.reset(objects) },
+    handlers: { onChange, onRelist: (objects) => filter?.reset(objects), backpressure },
     log,
     backoff: options.backoff,
     delay: options.reconnectDelay,
@@ -100,11 +112,15 @@ export async function startResourceSource(options: ResourceSourceOptions): Promi
 
   return {
     synced: watch.synced,
-    stats: () => ({ ...watch.stats(), ...counts }),
+    ended: watch.ended,
+    stats: () => ({ ...watch.stats(), ...counts, pending: queue.pending }),
     idle: () => queue.drain(),
     async stop() {
       await watch.stop();
+      // Within a pod's termination grace period: a sink that is down must not hold the stop up.
+      const grace = setTimeout(() => giveUp.abort(), options.stopGraceMs ?? 10_000);
       await queue.drain();
+      clearTimeout(grace);
       log.log('info', 'stopped', counts);
     },
   };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseSourceConfig, SourceConfigError } from '../../sources/remote-source/config.js';
 
-const sink = { K_SINK: 'http://broker.local/ns/default' };
+const sink = { K_SINK: 'http://broker.local/ns/default', REMOTE_KUBECONFIG: '/etc/remote/kubeconfig' };
 
 describe('parseSourceConfig', () => {
-  it('when only K_SINK is set, then it watches InternalRequests in all namespaces in-cluster, dropping status-only updates', () => {
-    expect(parseSourceConfig([], sink)).toEqual({
+  it('when only K_SINK is set in a pod, then it watches InternalRequests in all namespaces in-cluster, dropping status-only updates', () => {
+    expect(parseSourceConfig([], { K_SINK: sink.K_SINK, KUBERNETES_SERVICE_HOST: '10.96.0.1' })).toEqual({
       kubeconfig: undefined,
       resource: { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', plural: 'internalrequests' },
       namespace: undefined,
@@ -51,6 +51,10 @@ describe('parseSourceConfig', () => {
     [['--drop-status-only-updates', 'yes'], sink, /true or false/],
     [['--unknown', 'x'], sink, /Unknown option/],
     [[], { K_SINK: 'not a url' }, /not a URL/],
+    [[], { K_SINK: 'http://broker.local/' }, /no kubeconfig: set REMOTE_KUBECONFIG or --kubeconfig/],
+    [[], { K_SINK: 'ftp://broker.local/' }, /http or https/],
+    [[], { ...sink, K_CE_OVERRIDES: '{"extensions":{"type":"x"}}' }, /type is a CloudEvents attribute/],
+    [[], { ...sink, K_CE_OVERRIDES: '{"extensions":{"data":"x"}}' }, /data is a CloudEvents attribute/],
   ])('when the configuration is unusable (%j %j), then it fails with a clear message', (argv, env, message) => {
     expect(() => parseSourceConfig(argv, env)).toThrow(SourceConfigError);
     expect(() => parseSourceConfig(argv, env)).toThrow(message);

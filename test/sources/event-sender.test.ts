@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudEvent } from 'cloudevents';
 import { EventSender } from '../../sources/remote-source/event-sender.js';
+import { eventually } from './support/cluster.js';
 import { captureLog } from './support/log-capture.js';
 import type { CapturedLine } from './support/log-capture.js';
 import { TestSink } from './support/test-sink.js';
@@ -60,4 +61,18 @@ describe('EventSender', () => {
     await expect(sender.send(event())).resolves.toBe(false);
     expect(lines[0]).toMatchObject({ message: 'event lost', attempts: 2, error: expect.any(String) });
   });
+
+  it('when the source gives up (shutdown) while an attempt waits for the sink, then the attempt ends and the event is logged as lost', async () => {
+    const { log, lines } = captureLog();
+    const cancel = new AbortController();
+    const sender = new EventSender({ sink: sink.url, log, delay: async () => undefined, cancel: cancel.signal });
+    const release = sink.holdResponses();
+    const sending = sender.send(event());
+    await eventually(() => sink.held === 1, 'the attempt to reach the sink');
+    cancel.abort();
+    await expect(sending).resolves.toBe(false);
+    release();
+    expect(lines).toEqual([expect.objectContaining({ message: 'event lost', attempts: 1, stopping: true, error: expect.any(String) })]);
+  });
 });
+

@@ -61,4 +61,26 @@ describe('KeyedQueue', () => {
     await queue.drain();
     expect(ran).toEqual(['after']);
   });
+
+  it('when waiting for room, then it resolves once few enough jobs are pending, or at once when the wait is aborted', async () => {
+    const queue = new KeyedQueue(1);
+    const gates = [gate(), gate(), gate()];
+    gates.forEach((g, i) => queue.push(`k${i}`, () => g.promise));
+    expect(queue.pending).toBe(3);
+    let roomy = false;
+    const room = queue.whenPendingAtMost(1, new AbortController().signal).then(() => (roomy = true));
+    gates[0]?.open();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(roomy).toBe(false);
+    gates[1]?.open();
+    await room;
+    expect(queue.pending).toBe(1);
+    const aborted = new AbortController();
+    const waiting = queue.whenPendingAtMost(0, aborted.signal);
+    aborted.abort();
+    await waiting;
+    gates[2]?.open();
+    await queue.drain();
+    expect(queue.pending).toBe(0);
+  });
 });

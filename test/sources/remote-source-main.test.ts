@@ -65,6 +65,23 @@ describe('remote-source command', () => {
     expect(main.lines.find((l) => l['message'] === 'stopped')).toMatchObject({ component: 'remote-source', sent: 2, lost: 0 });
   }, 30_000);
 
+  it('when the API server refuses its token, then it logs why and exits 1, so that a restart picks up a rotated Secret', async () => {
+    const guarded = await startTestCluster({ tokens: { 'good-token': [{ verbs: ['*'], resources: ['*'] }] } });
+    await guarded.server.writeKubeconfig(join(dir, 'revoked.kubeconfig'), { token: 'revoked-token' });
+    const main = startMain({ REMOTE_KUBECONFIG: join(dir, 'revoked.kubeconfig'), K_SINK: sink.url });
+    try {
+      await eventually(() => main.child.exitCode !== null, 'the command to exit', 20_000);
+      await expect(main.exited).resolves.toBe(1);
+      expect(main.lines.find((l) => l['level'] === 'error' && l['message'] === 'stopped: the watch ended')).toMatchObject({
+        error: `${guarded.server.url} refused the credentials (401 Unauthorized): Unauthorized`,
+      });
+      expect(guarded.server.requests.count({ verb: 'list', resource: 'internalrequests' })).toBe(1);
+    } finally {
+      main.child.kill('SIGKILL'); // only does anything when it did not exit
+      await guarded.server.stop();
+    }
+  }, 30_000);
+
   it('when the configuration is unusable, then it prints why with the usage and exits 2', async () => {
     const main = startMain({ K_CE_OVERRIDES: '{}' });
     await expect(main.exited).resolves.toBe(2);

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { KubeConfig } from '@kubernetes/client-node';
 import { INTERNAL_REQUESTS } from '../../shared/api/internal-request.js';
 import { PIPELINE_RUNS } from '../../shared/api/pipeline-run.js';
-import { startResourceSource } from '../../sources/remote-source/index.js';
-import type { ResourceSource, ResourceSourceOptions } from '../../sources/remote-source/index.js';
+import { CredentialsRefusedError, startResourceSource } from '../../sources/remote-source/index.js';
+import type { Delay, ResourceSource, ResourceSourceOptions } from '../../sources/remote-source/index.js';
 import { eventually, Gate, internalRequest, startTestCluster } from './support/cluster.js';
 import type { TestCluster } from './support/cluster.js';
 import { captureLog } from './support/log-capture.js';
@@ -176,6 +177,38 @@ describe('remote-source against an API server', () => {
     expect(source.stats()).toMatchObject({ lost: 1 });
   });
 
+  it('when the sink stops answering, then at most maxPendingEvents wait in memory: the watch pauses and later resumes where it was, losing nothing', async () => {
+    const source = await startSource({ sendConcurrency: 2, maxPendingEvents: 4 });
+    const release = sink.holdResponses();
+    for (let i = 0; i < 10; i += 1) await cluster.port.create(INTERNAL_REQUESTS, 'tenant', internalRequest(`backlog-${i}`));
+    await eventually(() => source.stats().paused >= 1, 'the watch to pause');
+    expect(source.stats().pending).toBeLessThanOrEqual(4);
+    await cluster.port.get(INTERNAL_REQUESTS, 'tenant', 'backlog-9'); // the server is done; the source must not have read ahead
+    expect(source.stats().pending).toBeLessThanOrEqual(4);
+    release();
+    await sink.waitFor(() => eventsOf('backlog-9', ADD).length === 1, 'the last add after the pause');
+    await source.idle();
+    for (let i = 0; i < 10; i += 1) expect(eventsOf(`backlog-${i}`, ADD)).toHaveLength(1);
+    expect(source.stats()).toMatchObject({ lost: 0, lists: 1, pending: 0 });
+  });
+
+  it('when stopped while the sink keeps failing, then retries end after the grace period and the rest is logged as lost, so the stop ends', async () => {
+    const { log, lines } = captureLog();
+    const inBackoff = new Gate();
+    const untilAborted: Delay = (_ms, signal) => new Promise((resolve) => {
+      void inBackoff.wait();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const source = await startSource({ log, retryDelay: untilAborted, stopGraceMs: 0 });
+    const sentBefore = source.stats().sent;
+    sink.answerNext(503, 1);
+    await cluster.port.create(INTERNAL_REQUESTS, 'tenant', internalRequest('never-delivered'));
+    await inBackoff.entered;
+    await source.stop();
+    expect(source.stats()).toMatchObject({ sent: sentBefore, lost: 1, pending: 0 });
+    expect(lines.filter((l) => l.message === 'event lost')).toEqual([expect.objectContaining({ attempts: 1, status: 503, stopping: true })]);
+  });
+
   it('when stopped, then in-flight sends finish first, no later change is sent and nothing is logged as failed', async () => {
     const { log, lines } = captureLog();
     const source = await startSource({ log });
@@ -215,5 +248,37 @@ describe('remote-source when its resourceVersion expires', () => {
     await sink.waitFor(() => eventsOf('while-away-4', ADD).length === 1 && eventsOf('old', ADD).length === 2, 'adds after the relist');
     expect(source.stats().lists).toBe(2);
     for (let i = 0; i < 5; i += 1) expect(eventsOf(`while-away-${i}`, ADD)).toHaveLength(1);
+  });
+});
+
+describe('remote-source when the API server refuses its credentials', () => {
+  let guarded: TestCluster;
+  beforeAll(async () => (guarded = await startTestCluster({ tokens: { 'good-token': [{ verbs: ['*'], resources: ['*'] }] } })));
+  afterAll(async () => guarded.server.stop());
+
+  it('when the token is refused (401), then it stops at once with an error saying so instead of retrying a token that cannot get better', async () => {
+    const { log, lines } = captureLog();
+    const kc = new KubeConfig();
+    kc.loadFromString(guarded.server.kubeconfig({ token: 'revoked-token' }));
+    const source = await startResourceSource({ kubeconfig: kc, resource: IR_RESOURCE, sink: sink.url, reconnectDelay: instant, retryDelay: instant, log });
+    sources.push(source);
+    await expect(source.synced).rejects.toThrow(CredentialsRefusedError);
+    await expect(source.ended).rejects.toThrow(`${guarded.server.url} refused the credentials (401 Unauthorized)`);
+    expect(source.stats()).toMatchObject({ lists: 0, failures: 1 });
+    expect(guarded.server.requests.count({ verb: 'list', resource: 'internalrequests' })).toBe(1);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([expect.objectContaining({ message: 'watch ended', error: expect.stringContaining('refused the credentials (401 Unauthorized)') })]);
+  });
+
+  it('when the token is refused only after the watch ran (a revoked token), then it ends the same way', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(guarded.server.kubeconfig({ token: 'good-token' }));
+    const gate = new Gate();
+    const source = await startSource({ kubeconfig: kc, reconnectDelay: () => gate.wait() }, guarded);
+    guarded.server.faults.failNext({ verb: 'watch', resource: 'internalrequests', count: 1, code: 401, reason: 'Unauthorized', message: 'Unauthorized' });
+    guarded.server.faults.cutWatches('internalrequests');
+    await gate.entered;
+    gate.open();
+    await expect(source.ended).rejects.toThrow(CredentialsRefusedError);
+    await expect(source.synced).resolves.toBeUndefined();
   });
 });

@@ -27,13 +27,19 @@ describe('resourceEvent', () => {
     expect(changeEvent(input).id).not.toBe(changeEvent(input).id);
   });
 
-  it('when the resource is in the core group or cluster-scoped, then the subject follows its API path', () => {
+  // ApiServerSource builds the subject as /apis/<apiVersion>/namespaces/<ns>/<plural>/<name> for every
+  // resource, core group and cluster-scoped ones included, and always sets the namespace extension.
+  it('when the resource is in the core group, then the subject still starts with /apis/, as ApiServerSource sends it', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'n' } };
-    expect(changeEvent({ change: 'add', obj: pod, ref: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' }, serverUrl: 'http://s' }).subject).toBe('/api/v1/namespaces/n/pods/p');
+    const event = changeEvent({ change: 'add', obj: pod, ref: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' }, serverUrl: 'http://s' });
+    expect(event.subject).toBe('/apis/v1/namespaces/n/pods/p');
+  });
+
+  it('when the resource is cluster-scoped, then the subject has an empty namespace and the namespace extension is empty, as ApiServerSource sends them', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } };
     const event = changeEvent({ change: 'add', obj: ns, ref: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' }, serverUrl: 'http://s' });
-    expect(event.subject).toBe('/api/v1/namespaces/n');
-    expect(event['namespace']).toBeUndefined();
+    expect(event.subject).toBe('/apis/v1/namespaces//namespaces/n');
+    expect(HTTP.binary(event).headers).toMatchObject({ 'ce-namespace': '', 'ce-name': 'n', 'ce-kind': 'Namespace' });
   });
 
   it('when CE overrides are configured, then their extensions are set and win over the source’s own', () => {
