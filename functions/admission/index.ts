@@ -32,11 +32,12 @@ async function admit(event: ReceivedOf<typeof consumes>, { remote, config, now }
   const early = preflight(current);
   if (early?.action === 'reply-deleting') return reply(domainEvent(NAME, INTERNAL_REQUEST_DELETING, requestRef(current)), 'deleting');
   if (early?.action === 'ignore-completed') return done('already completed');
+  if (early?.action === 'ignore-started') return done('already started');
   // A finalizer change does not bump the generation, so no event brings the request back: go on with it now.
   const ir = early?.action === 'add-finalizer' ? await patchInternalRequest(remote, current, early.patch) : current;
   const decision = decideAdmission(ir, await config.load(), now());
   if (decision.action === 'admit') return reply(domainEvent(NAME, INTERNAL_REQUEST_ADMITTED, requestRef(ir)), 'admitted');
-  if (decision.action !== 'reject') return done(`${decision.action} after the finalizer: the next event decides`);
+  if (decision.action !== 'reject') return done(`${decision.action} after the finalizer`);
   recordAttemptFinished(await patchInternalRequestStatus(remote, ir, decision.patch));
   return done(`rejected by ${decision.check}`);
 }

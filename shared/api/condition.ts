@@ -7,6 +7,9 @@ export type ConditionStatus = z.infer<typeof ConditionStatusSchema>;
 /** RFC 3339 date-time, as `format: date-time` in the CRDs. */
 export const DateTimeSchema = z.iso.datetime({ offset: true });
 
+/** metav1.Condition's limit on `message`; the CRD enforces it, so a longer message would make the status write fail. */
+export const CONDITION_MESSAGE_MAX_LENGTH = 32768;
+
 /** metav1.Condition with the limits the Kubernetes API puts on it. */
 export const ConditionSchema = z.looseObject({
   type: z.string().max(316).regex(CONDITION_TYPE),
@@ -14,7 +17,7 @@ export const ConditionSchema = z.looseObject({
   observedGeneration: z.number().int().min(0).optional(),
   lastTransitionTime: DateTimeSchema,
   reason: z.string().min(1).max(1024).regex(CONDITION_REASON),
-  message: z.string().max(32768),
+  message: z.string().max(CONDITION_MESSAGE_MAX_LENGTH),
 });
 
 export type Condition = z.infer<typeof ConditionSchema>;

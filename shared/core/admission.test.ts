@@ -55,6 +55,20 @@ describe('Admission: deleting and completed requests come first', () => {
     });
     expect(decideAdmission(ir, aConfigSpec({ allowList: [] }), NOW)).toEqual({ action: 'ignore-completed' });
   });
+
+  it('when the request is already Running, then it is not judged again, even by a config that would now reject it', () => {
+    const ir = request({
+      status: { conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }] },
+    });
+    expect(decideAdmission(ir, aConfigSpec({ allowList: [] }), NOW)).toEqual({ action: 'ignore-started' });
+  });
+
+  it('when a Running request lost the finalizer, then it is added back before anything else', () => {
+    const ir = anInternalRequest({
+      status: { conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }] },
+    });
+    expect(decideAdmission(ir, aConfigSpec(), NOW)).toMatchObject({ action: 'add-finalizer' });
+  });
 });
 
 describe('Admission: namespace must be in allowList', () => {

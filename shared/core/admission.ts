@@ -1,18 +1,20 @@
 import type { InternalRequest, InternalServicesConfigSpec, MergePatch } from '../api/index.js';
 import { ADMISSION_CHECKS } from './admission-checks.js';
 import type { AdmissionCheck } from './admission-checks.js';
-import { findSucceededCondition, isCompleted, rejectedCondition } from './conditions.js';
+import { findSucceededCondition, isCompleted, isRunning, rejectedCondition } from './conditions.js';
 import { addFinalizerPatch } from './finalizer.js';
 import { statusPatch } from './request-status.js';
 
 /**
  * What the admission function does with a request. After `add-finalizer` the caller applies the patch
  * and decides again on the object the server returned: a finalizer change does not bump the generation,
- * so no new event would bring the request back.
+ * so no new event would bring the request back. A request already Running was admitted once and has its
+ * run: judging it again against a config or spec changed since would strand that run.
  */
 export type AdmissionDecision =
   | { action: 'reply-deleting' }
   | { action: 'ignore-completed' }
+  | { action: 'ignore-started' }
   | { action: 'add-finalizer'; patch: MergePatch }
   | { action: 'reject'; check: string; message: string; patch: MergePatch }
   | { action: 'admit' };
@@ -35,12 +37,13 @@ export function findRejection(
   return undefined;
 }
 
-/** The decisions that need no config: being deleted, already completed, finalizer missing. */
+/** The decisions that need no config: being deleted, already completed, finalizer missing, already started. */
 export function preflight(ir: InternalRequest): AdmissionDecision | undefined {
   if (ir.metadata.deletionTimestamp !== undefined) return { action: 'reply-deleting' };
   if (isCompleted(ir)) return { action: 'ignore-completed' };
   const patch = addFinalizerPatch(ir);
-  return patch === null ? undefined : { action: 'add-finalizer', patch };
+  if (patch !== null) return { action: 'add-finalizer', patch };
+  return isRunning(ir) ? { action: 'ignore-started' } : undefined;
 }
 
 export function decideAdmission(

@@ -4,7 +4,7 @@ import { FINALIZER } from '../api/index.js';
 import type { Condition, InternalRequest, MergePatch } from '../api/index.js';
 import { decideAdmission } from './admission.js';
 import { findSucceededCondition, formatTime, hasSucceeded, isCompleted, isRunning } from './conditions.js';
-import { markCompleted, markRunning } from './request-status.js';
+import { markCompleted, markRunRefused, markRunning } from './request-status.js';
 
 const START = new Date('2025-01-02T03:04:05.678Z');
 const LATER = new Date('2025-01-02T03:10:00.000Z');
@@ -56,6 +56,22 @@ describe('Lifecycle: condition type Succeeded, the only condition, always at ind
     expect(status.completionTime !== undefined).toBe(completion === 'set');
   });
 
+  it('failed before any run existed: False / Failed, message names the refusal, completionTime set, no startTime nor pipelineRun', () => {
+    const status = statusOf(markRunRefused(anInternalRequest(), 'spec.params[0].name: Invalid value', LATER));
+    expect(status).toEqual({
+      completionTime: '2025-01-02T03:10:00Z',
+      conditions: [
+        {
+          type: 'Succeeded',
+          status: 'False',
+          reason: 'Failed',
+          message: 'the PipelineRun could not be created: spec.params[0].name: Invalid value',
+          lastTransitionTime: '2025-01-02T03:10:00Z',
+        },
+      ],
+    });
+  });
+
   it('running: startTime is set once, on first Running', () => {
     const first = statusOf(markRunning(anInternalRequest(), RUN, START));
     expect(first.startTime).toBe('2025-01-02T03:04:05Z');
@@ -73,6 +89,13 @@ describe('Lifecycle: condition type Succeeded, the only condition, always at ind
     expect((failed.conditions as Condition[])[0]?.lastTransitionTime).toBe('2025-01-01T00:00:00Z');
     const succeeded = statusOf(markCompleted(running, outcome(true), LATER));
     expect((succeeded.conditions as Condition[])[0]?.lastTransitionTime).toBe('2025-01-02T03:10:00Z');
+  });
+
+  it('failed: a run message longer than the CRD allows is cut to the limit, so the status write is not refused', () => {
+    const long = { pipelineRun: RUN, succeeded: false, message: 'x'.repeat(40000), results: {}, completionTime: LATER };
+    const message = (statusOf(markCompleted(anInternalRequest(), long, LATER)).conditions as Condition[])[0]?.message ?? '';
+    expect(message).toHaveLength(32768);
+    expect(message.endsWith('x…')).toBe(true);
   });
 
   it('status patches name the resourceVersion they were computed from', () => {
@@ -96,6 +119,7 @@ describe('A completed request (True, or False with any reason but Running) is ne
     if (completed) {
       expect(markRunning(ir, RUN, LATER)).toBeNull();
       expect(markCompleted(ir, { pipelineRun: RUN, succeeded: true, message: '', results: {}, completionTime: LATER }, LATER)).toBeNull();
+      expect(markRunRefused(ir, 'invalid', LATER)).toBeNull();
     }
   });
 

@@ -1,3 +1,4 @@
+import { CONDITION_MESSAGE_MAX_LENGTH } from '../api/index.js';
 import type { Condition, ConditionStatus, InternalRequest } from '../api/index.js';
 
 /** The one condition type of a request; clients read it at index 0. */
@@ -37,6 +38,14 @@ export function hasSucceeded(ir: InternalRequest): boolean {
 }
 
 /**
+ * Messages come from elsewhere (a PipelineRun's condition, the internal cluster's refusal) and have no
+ * bound there; cut to the CRD's limit so the status write cannot be refused and leave the request as it was.
+ */
+function boundedMessage(message: string): string {
+  return message.length <= CONDITION_MESSAGE_MAX_LENGTH ? message : `${message.slice(0, CONDITION_MESSAGE_MAX_LENGTH - 1)}…`;
+}
+
+/**
  * The next Succeeded condition. `lastTransitionTime` only moves when the status flips (the Kubernetes
  * convention), so Running → Failed, both False, keeps the time the request started running.
  */
@@ -49,7 +58,7 @@ function nextCondition(
 ): Condition {
   const lastTransitionTime =
     previous !== undefined && previous.status === status ? previous.lastTransitionTime : formatTime(now);
-  return { type: SUCCEEDED, status, reason, message, lastTransitionTime };
+  return { type: SUCCEEDED, status, reason, message: boundedMessage(message), lastTransitionTime };
 }
 
 export function runningCondition(previous: Condition | undefined, now: Date): Condition {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { aPipelineRun, anInternalRequest, REQUEST_UID } from '../api/testing.js';
-import { belongsTo, parseNamespacedName, pickPipelineRun, pipelineRunLookup, requestOfPipelineRun } from './pipeline-run-lookup.js';
+import { belongsTo, parseNamespacedName, pickPipelineRun, pipelineRunLookup, requestOfPipelineRun, requestUidOfRun } from './pipeline-run-lookup.js';
 
 const OWN_RUN = `internal-services/internalrequest-${REQUEST_UID}`;
 
@@ -47,5 +47,14 @@ describe('A run belongs to a request only when nothing contradicts it', () => {
     const own = aPipelineRun();
     expect(pickPipelineRun(anInternalRequest(), [stale, own])).toBe(own);
     expect(pickPipelineRun(anInternalRequest(), [stale])).toBeUndefined();
+  });
+});
+
+describe('The uid of the request a run was created for', () => {
+  it.each([
+    { name: 'a run named after a request uid → that uid', run: aPipelineRun(), uid: REQUEST_UID },
+    { name: 'a run the reference controller created (generateName) → unknown', run: aPipelineRun({ name: 'internalrequest-x7k2p' }), uid: undefined },
+  ])('$name', ({ run, uid }) => {
+    expect(requestUidOfRun(run)).toBe(uid);
   });
 });

@@ -52,6 +52,11 @@ export function belongsTo(pr: PipelineRun, ir: InternalRequest): boolean {
   return !DETERMINISTIC_NAME.test(pr.metadata.name) || pr.metadata.name === pipelineRunName(ir.metadata.uid);
 }
 
+/** The uid of the request a run was created for, when its name says (runs named by generateName do not). */
+export function requestUidOfRun(pr: PipelineRun): string | undefined {
+  return DETERMINISTIC_NAME.test(pr.metadata.name) ? pr.metadata.name.slice(PIPELINE_RUN_NAME_PREFIX.length) : undefined;
+}
+
 /** Among the runs a label lookup found, the one of this request (the reference took the first match). */
 export function pickPipelineRun(ir: InternalRequest, candidates: readonly PipelineRun[]): PipelineRun | undefined {
   return candidates.find((pr) => belongsTo(pr, ir));

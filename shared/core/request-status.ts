@@ -55,3 +55,15 @@ export function markCompleted(ir: InternalRequest, outcome: RunOutcome, now: Dat
     conditions: [condition],
   });
 }
+
+/**
+ * Failed before any run existed: the internal cluster refused the PipelineRun built for the request as
+ * invalid. Nothing ran, so there is no startTime or pipelineRun. Null when the request is already completed.
+ */
+export function markRunRefused(ir: InternalRequest, refusal: string, now: Date): MergePatch | null {
+  if (isCompleted(ir)) return null;
+  return statusPatch(ir, {
+    completionTime: formatTime(now),
+    conditions: [failedCondition(findSucceededCondition(ir), `the PipelineRun could not be created: ${refusal}`, now)],
+  });
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { InternalRequestStatus } from '../api/index.js';
 import { aPipelineRun, anInternalRequest, REQUEST_UID } from '../api/testing.js';
 import type { RunParts } from '../api/testing.js';
-import { relayStatus } from './status-relay.js';
+import { relayRunGone, relayStatus } from './status-relay.js';
 
 const NOW = new Date('2025-01-02T03:10:00Z');
 const RUN = `internal-services/internalrequest-${REQUEST_UID}`;
@@ -110,5 +110,35 @@ describe('Status relay: a completed request is never changed, and foreign runs a
   it('the patch is guarded by the resourceVersion it was computed from', () => {
     const patch = relayStatus(anInternalRequest({ status: RUNNING }), aPipelineRun({ condition: { status: 'True' } }), NOW);
     expect(patch?.merge).toMatchObject({ metadata: { resourceVersion: '7' } });
+  });
+});
+
+describe('Status relay: the run of a running request deleted by someone else', () => {
+  const DELETED = aPipelineRun({ condition: { status: 'Unknown', reason: 'Running' } });
+
+  it('when the request is Running with that run, then it is Failed, saying the run was deleted, with a completionTime', () => {
+    const patch = relayRunGone(anInternalRequest({ status: RUNNING }), DELETED, NOW);
+    expect((patch?.merge as { status: Record<string, unknown> }).status).toEqual({
+      pipelineRun: RUN,
+      startTime: '2025-01-02T03:00:00Z',
+      completionTime: '2025-01-02T03:10:00Z',
+      conditions: [
+        {
+          type: 'Succeeded',
+          status: 'False',
+          reason: 'Failed',
+          message: `the PipelineRun ${RUN} was deleted before it finished`,
+          lastTransitionTime: '2025-01-02T03:00:00Z',
+        },
+      ],
+    });
+  });
+
+  it.each([
+    { name: 'the request is already completed (its run was cleaned up)', status: { ...RUNNING, conditions: [{ ...RUNNING.conditions![0]!, status: 'True' as const, reason: 'Succeeded' }] } },
+    { name: 'the request records another run', status: { ...RUNNING, pipelineRun: 'internal-services/internalrequest-other' } },
+    { name: 'the request is not Running yet (its run may still be on its way)', status: {} },
+  ])('when $name, then nothing is written', ({ status }) => {
+    expect(relayRunGone(anInternalRequest({ status }), DELETED, NOW)).toBeNull();
   });
 });

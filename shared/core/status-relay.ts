@@ -1,5 +1,5 @@
 import type { InternalRequest, MergePatch, PipelineRun } from '../api/index.js';
-import { isCompleted } from './conditions.js';
+import { isCompleted, isRunning } from './conditions.js';
 import { belongsTo } from './pipeline-run-lookup.js';
 import {
   findPipelineRunCondition,
@@ -36,4 +36,16 @@ export function relayStatus(ir: InternalRequest, pr: PipelineRun, now: Date): Me
     },
     now,
   );
+}
+
+/**
+ * `gone` was deleted (the cluster no longer has it) while it may have been running. When it is the run a
+ * Running request records, nothing will ever report its outcome, so the request fails, saying why,
+ * instead of staying Running forever. Null otherwise (a request not yet Running may still get its run).
+ */
+export function relayRunGone(ir: InternalRequest, gone: PipelineRun, now: Date): MergePatch | null {
+  const pipelineRun = namespacedName(gone);
+  if (!isRunning(ir) || ir.status?.pipelineRun !== pipelineRun) return null;
+  const message = `the PipelineRun ${pipelineRun} was deleted before it finished`;
+  return markCompleted(ir, { pipelineRun, succeeded: false, message, results: {}, completionTime: now }, now);
 }

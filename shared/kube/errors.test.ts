@@ -8,6 +8,7 @@ import {
   InvalidError,
   KubeApiError,
   NotFoundError,
+  isRefusedAsInvalid,
   ServerError,
   TooManyRequestsError,
   toKubeError,
@@ -41,6 +42,21 @@ describe('toKubeError', () => {
     const err = toKubeError(apiError(404, 'NotFound', 'internalrequests "a" not found'), 'remote: get internalrequests ns/a', 'get');
     expect(err.message).toBe('remote: get internalrequests ns/a: 404 NotFound internalrequests "a" not found');
     expect(err.name).toBe('NotFoundError');
+  });
+
+  it('when the answer is a Status, then its own message is kept apart as the detail', () => {
+    const err = toKubeError(apiError(422, 'Invalid', 'PipelineRun.tekton.dev "a" is invalid'), 'internal: create pipelineruns', 'create');
+    expect((err as KubeApiError).detail).toBe('PipelineRun.tekton.dev "a" is invalid');
+  });
+
+  it.each([
+    { code: 422, reason: 'Invalid', refused: true },
+    { code: 400, reason: 'BadRequest', refused: true },
+    { code: 403, reason: 'Forbidden', refused: false },
+    { code: 409, reason: 'AlreadyExists', refused: false },
+    { code: 503, reason: 'ServiceUnavailable', refused: false },
+  ])('when a create is answered $code $reason, then refused as invalid: $refused', ({ code, reason, refused }) => {
+    expect(isRefusedAsInvalid(toKubeError(apiError(code, reason), 'internal: create x', 'create'))).toBe(refused);
   });
 
   it('when the connection is refused, then it is a ClusterUnreachableError', () => {

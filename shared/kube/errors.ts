@@ -7,6 +7,8 @@ export class KubeApiError extends Error {
     message: string,
     readonly code: number,
     readonly reason: string,
+    /** The server's own message (Status.message), without the call it answered. */
+    readonly detail = '',
   ) {
     super(message);
   }
@@ -39,6 +41,14 @@ export class ClusterUnreachableError extends Error {
   override name = 'ClusterUnreachableError';
 }
 
+/**
+ * The server found the object itself unacceptable: 422 Invalid, or 400 BadRequest, which is how a
+ * validating admission webhook (Tekton's) denies a create. Sending the same object again cannot help.
+ */
+export function isRefusedAsInvalid(err: unknown): err is KubeApiError {
+  return err instanceof KubeApiError && (err.code === 400 || err.code === 422);
+}
+
 interface StatusBody {
   reason?: string;
   message?: string;
@@ -54,7 +64,7 @@ function parseStatus(body: unknown): StatusBody {
   }
 }
 
-type KubeApiErrorClass = new (message: string, code: number, reason: string) => KubeApiError;
+type KubeApiErrorClass = new (message: string, code: number, reason: string, detail: string) => KubeApiError;
 
 function classFor(code: number, reason: string, verb: string): KubeApiErrorClass {
   if (code === 404) return NotFoundError;
@@ -87,7 +97,8 @@ export function toKubeError(err: unknown, what: string, verb: string): Error {
     const status = parseStatus(err.body);
     const reason = status.reason ?? '';
     const ErrorClass = classFor(code, reason, verb);
-    return new ErrorClass(`${what}: ${code} ${reason} ${status.message ?? ''}`.trim(), code, reason);
+    const detail = status.message ?? '';
+    return new ErrorClass(`${what}: ${code} ${reason} ${detail}`.trim(), code, reason, detail);
   }
   if (isNetworkError(err)) {
     return new ClusterUnreachableError(`${what}: ${(err as Error).message}`, { cause: err });

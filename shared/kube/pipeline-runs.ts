@@ -1,7 +1,7 @@
 import { PIPELINE_RUNS, PipelineRunSchema } from '../api/index.js';
 import type { InternalRequest, PipelineRun, PipelineRunManifest } from '../api/index.js';
 import { pickPipelineRun, pipelineRunLookup } from '../core/index.js';
-import { AlreadyExistsError } from './errors.js';
+import { AlreadyExistsError, isRefusedAsInvalid } from './errors.js';
 import { parseObject } from './parse-object.js';
 import type { ClusterPort } from './port.js';
 
@@ -18,13 +18,20 @@ export async function findPipelineRun(internal: ClusterPort, ir: InternalRequest
   return pickPipelineRun(ir, found.map((pr) => parseObject(PipelineRunSchema, pr, `PipelineRun in ${lookup.namespace}`)));
 }
 
-/** Creates the run; one that exists already is the same run (its name comes from the request's uid). */
-export async function createPipelineRun(internal: ClusterPort, manifest: PipelineRunManifest): Promise<'created' | 'exists'> {
+export type CreateResult = { outcome: 'created' | 'exists' } | { outcome: 'refused'; refusal: string };
+
+/**
+ * Creates the run; one that exists already is the same run (its name comes from the request's uid).
+ * A run the cluster refuses as invalid is `refused`, with the server's reason, so the request can fail
+ * with it instead of being retried until its event is dead-lettered.
+ */
+export async function createPipelineRun(internal: ClusterPort, manifest: PipelineRunManifest): Promise<CreateResult> {
   try {
     await internal.create(PIPELINE_RUNS, manifest.metadata.namespace, manifest);
-    return 'created';
+    return { outcome: 'created' };
   } catch (err) {
-    if (err instanceof AlreadyExistsError) return 'exists';
+    if (err instanceof AlreadyExistsError) return { outcome: 'exists' };
+    if (isRefusedAsInvalid(err)) return { outcome: 'refused', refusal: err.detail || `${err.code} ${err.reason}`.trim() };
     throw err;
   }
 }

@@ -68,12 +68,14 @@ describeIfKubectl(describe, 'test/e2e/embedded.test.ts')('the embedded default, 
     expect(await field('broken', '.status.conditions[0].message')).toContain('step run exited with code 3');
   });
 
-  it('when a running request is deleted, then its PipelineRun is cancelled and the request is gone', async () => {
+  it('when a running request is deleted, then its PipelineRun is cancelled, then removed, and the request is gone', async () => {
     const started = join(dir, 'blocking-started');
+    const finished = join(dir, 'blocking-finished');
     const release = join(dir, 'blocking-release');
     execFileSync('mkfifo', [release]);
-    // Opening a fifo for reading blocks until a writer comes: the step runs until the test releases it.
-    const script = `touch '${started}'\ncat '${release}' > /dev/null\n`;
+    // Opening a fifo for reading blocks until a writer comes, and the test never writes: the step ends
+    // only when cancellation kills it, so the run can only finish (and be removed) by being cancelled.
+    const script = `touch '${started}'\ncat '${release}' > /dev/null\ntouch '${finished}'\n`;
     succeeded(await onInternal(['create', '-f', '-'], scriptPipeline('default', 'blocking', script)));
     succeeded(await onPublic(['create', '-f', '-'], internalRequest('default', 'blocking', 'blocking')));
     succeeded(await onPublic(['wait', reasonIs('Running'), 'internalrequest/blocking', WAIT]));
@@ -84,8 +86,9 @@ describeIfKubectl(describe, 'test/e2e/embedded.test.ts')('the embedded default, 
     const missing = await onPublic(['get', 'internalrequest', 'blocking']);
     expect(missing.stderr).toContain('NotFound');
     const runs = ['-n', system.serviceNamespace, '-l', `${REQUEST_NAME_LABEL}=blocking`];
-    expect(succeeded(await onInternal(['get', 'pipelineruns', ...runs, '-o', 'jsonpath={.items[*].spec.status}']))).toBe('Cancelled');
-    succeeded(await onInternal(['wait', reasonIs('Cancelled'), 'pipelineruns', ...runs, WAIT]));
+    succeeded(await onInternal(['wait', '--for=delete', 'pipelineruns', ...runs, WAIT]));
+    expect(succeeded(await onInternal(['get', 'pipelineruns', ...runs, '-o', 'name']))).toBe('');
+    expect(existsSync(finished)).toBe(false);
   });
 
   it('when a second system is started in the same process, then it is refused before it starts anything', async () => {

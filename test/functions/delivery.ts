@@ -34,8 +34,8 @@ export function deliver(functionName: string, event: CloudEvent<unknown>, mode: 
   return post(functionName, headers, body);
 }
 
-/** The event ApiServerSource would send for an object of the public (InternalRequest) or internal cluster. */
-export function objectEvent(verb: 'add' | 'update', object: unknown, server: ApiServer): CloudEvent<unknown> {
+/** The event ApiServerSource would send for an object of the public (InternalRequest) or internal cluster (on delete: its last state). */
+export function objectEvent(verb: 'add' | 'update' | 'delete', object: unknown, server: ApiServer): CloudEvent<unknown> {
   const kube = object as KubeObjectLike;
   const plural = kube.kind === PIPELINE_RUNS.kind ? PIPELINE_RUNS.plural : INTERNAL_REQUESTS.plural;
   return resourceEvent(verb, kube, { source: server.url, plural });

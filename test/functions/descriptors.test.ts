@@ -30,6 +30,7 @@ describe('function descriptors (what Triggers must route to each function)', () 
       consumes: [
         { type: 'dev.knative.apiserver.resource.add', kind: PR },
         { type: 'dev.knative.apiserver.resource.update', kind: PR },
+        { type: 'dev.knative.apiserver.resource.delete', kind: PR },
       ],
       emits: ['dev.konflux.internalrequest.completed.v1'],
     },

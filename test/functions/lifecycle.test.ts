@@ -87,6 +87,9 @@ describe('InternalRequest lifecycle through the four functions', () => {
 
     expect((await step('cleanup', () => deliver('cleanup', completed))).status).toBe(204);
     expect(await readRun(clusters, created)).toBeUndefined();
+    const removed = objectEvent('delete', finished, clusters.internalServer);
+    expect((await step('status-relay (run deleted)', () => deliver('status-relay', removed))).status).toBe(204);
+    expect((await readRequest(clusters, created))?.status).toEqual(succeeded.status);
 
     const perFunction = Object.entries(steps).map(([label, calls]) => `  ${label}: ${total(calls)} (${JSON.stringify(calls)})`);
     const all = Object.values(steps).reduce((sum, calls) => sum + total(calls), 0);
@@ -129,6 +132,25 @@ describe('InternalRequest lifecycle through the four functions', () => {
 
     expect((await readRun(clusters, ir))?.spec).toMatchObject({ status: 'Cancelled' });
     expect(await readRequest(clusters, ir)).toBeUndefined();
+
+    // Once Tekton has stopped it, the run of the deleted request is removed like any finished run (with its workspace claim).
+    const stopped = replyOf(await finishRun(ir, { status: 'False', reason: 'Cancelled', message: 'PipelineRun "x" was cancelled' }), INTERNAL_REQUEST_COMPLETED);
+    expect(stopped.data).toEqual({ namespace: TENANT, name: 'deleted', uid: ir.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(ir)}` });
+    expect((await deliver('cleanup', stopped)).status).toBe(204);
+    expect(await readRun(clusters, ir)).toBeUndefined();
+  });
+
+  it('when a request is deleted and created again under the same name, then the finished run of the first one is removed, not relayed', async () => {
+    const first = await startRequest('reborn');
+    await clusters.remote.patch(INTERNAL_REQUESTS, TENANT, 'reborn', { merge: { metadata: { finalizers: null } } });
+    await clusters.remote.delete(INTERNAL_REQUESTS, TENANT, 'reborn');
+    const second = await createRequest(clusters, 'reborn');
+
+    const stale = replyOf(await finishRun(first, { status: 'True', reason: 'Succeeded' }), INTERNAL_REQUEST_COMPLETED);
+    expect(stale.data).toMatchObject({ uid: first.metadata.uid });
+    expect((await readRequest(clusters, second))?.status).toBeUndefined();
+    expect((await deliver('cleanup', stale)).status).toBe(204);
+    expect(await readRun(clusters, first)).toBeUndefined();
   });
 
   it('when a request that never got a run is deleted, then only the finalizer is released', async () => {

@@ -46,7 +46,7 @@ describe('local broker: routing by the Trigger manifests in knative/', () => {
     [`${APISERVER}.delete`, 'InternalRequest', []],
     [`${APISERVER}.add`, 'PipelineRun', ['status-relay']],
     [`${APISERVER}.update`, 'PipelineRun', ['status-relay']],
-    [`${APISERVER}.delete`, 'PipelineRun', []],
+    [`${APISERVER}.delete`, 'PipelineRun', ['status-relay']],
     [`${APISERVER}.add`, 'Pod', []],
   ])('when a %s event of kind %s arrives, then it goes to %j', async (type, kind, expected) => {
     expect(await receiversOf(type, { kind })).toEqual(expected);
