@@ -6,9 +6,10 @@
 import { applyDefaults, prune, validate } from './schema/index.js';
 import { strategyFor } from './kind-strategies.js';
 import { isPlainObject, jsonEqual } from './kube-object.js';
-import { validateFinalizersWhileDeleting, validateMeta } from './meta-validation.js';
+import { validateFinalizersWhileDeleting, validateMeta, validateUid } from './meta-validation.js';
 import { cutToObjectMeta, metaForCreate, metaForUpdate } from './object-meta.js';
 import { apiVersionOf } from './resource-def.js';
+import { checkTypeMeta } from './type-meta.js';
 import { ApiError, badRequest, invalid } from './status-errors.js';
 import type { JSONSchemaProps } from './schema/index.js';
 import type { KubeObject, ObjectMeta } from './kube-object.js';
@@ -36,9 +37,11 @@ export function parseFieldValidation(value: string | null): FieldValidation {
   throw new ApiError(422, 'Invalid', `fieldValidation: Unsupported value: ${JSON.stringify(value)}: supported values: "Ignore", "Strict", "Warn"`);
 }
 
-function decode(def: ResourceDef, body: unknown, unknown: string[]): KubeObject {
+/** Patches start from the stored object, so only whole bodies (create, update) are checked for apiVersion and kind. */
+function decode(def: ResourceDef, body: unknown, verb: AdmitInput['verb'], unknown: string[]): KubeObject {
   if (!isPlainObject(body)) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: the body is not a JSON object`);
   const metadata = isPlainObject(body.metadata) ? (body.metadata as ObjectMeta) : {};
+  if (verb !== 'patch') checkTypeMeta(def, body, typeof metadata.name === 'string' ? metadata.name : '');
   const cut = cutToObjectMeta(metadata);
   unknown.push(...cut.unknown);
   const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...rest } = body;
@@ -93,16 +96,18 @@ function prepareUpdate(def: ResourceDef, object: KubeObject, stored: KubeObject,
 export function admit(input: AdmitInput): Admitted {
   const { def, stored, now } = input;
   const unknown: string[] = [];
-  let object = decode(def, input.body, unknown);
+  let object = decode(def, input.body, input.verb, unknown);
   if (def.schema) object = pruneAndDefault(def.schema as JSONSchemaProps, object, unknown);
   const name = object.metadata.name ?? stored?.metadata.name ?? '';
   const warnings = checkUnknownFields(input, unknown, name);
+  const sent = object.metadata;
   object = stored ? prepareUpdate(def, object, stored, input.subresource) : prepareCreate(def, object, now);
   const strategy = strategyFor(def.strategy);
   strategy.prepare(object, stored, now);
   if (!strategy.hasGeneration) delete object.metadata.generation;
   const causes: StatusCause[] = [
     ...validateMeta(object.metadata, def.strategy === 'namespace' ? 'label' : 'subdomain'),
+    ...(stored && input.subresource !== 'status' ? validateUid(sent, stored.metadata) : []),
     ...(stored ? validateFinalizersWhileDeleting(object.metadata, stored.metadata) : []),
     ...strategy.validate(object),
     ...(def.schema ? validate(def.schema as JSONSchemaProps, object) : []),

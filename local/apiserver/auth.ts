@@ -37,12 +37,12 @@ export class TokenAuth {
   }
 }
 
+/** RBAC's wording: the resource is named as `plural/subresource` inside one pair of quotes. */
 function forbiddenFor(user: string, a: AccessRequest): ApiError {
-  const [plural = '', subresource] = a.resource.split('/');
+  const plural = a.resource.split('/')[0] ?? '';
   const target = a.name ? `${a.group ? `${plural}.${a.group}` : plural} "${a.name}"` : a.group ? `${plural}.${a.group}` : plural;
-  const sub = subresource ? ` subresource "${subresource}"` : '';
   const scope = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
   return new ApiError(403, 'Forbidden',
-    `${target} is forbidden: User "${user}" cannot ${a.verb} resource "${plural}"${sub} in API group "${a.group}"${scope}`,
+    `${target} is forbidden: User "${user}" cannot ${a.verb} resource "${a.resource}" in API group "${a.group}"${scope}`,
     { ...(a.name ? { name: a.name } : {}), group: a.group, kind: plural });
 }

@@ -15,13 +15,17 @@ function isBeingFinalized(o: KubeObject): boolean {
   return o.kind === 'Namespace' && (spec?.finalizers?.length ?? 0) > 0;
 }
 
-/** Stores a created or updated object; an update that leaves a deleting object without finalizers removes it. */
+/**
+ * Stores a created or updated object. An update that leaves a deleting object without finalizers is
+ * never written, as on a real server: the stored object is deleted instead, so watchers get DELETED with
+ * its last stored state (finalizers included) while the writer gets back the object it sent.
+ */
 export function commitWrite(core: Core, def: ResourceDef, object: KubeObject, stored?: KubeObject): KubeObject {
   const key = storageKey(def);
   if (stored?.metadata.deletionTimestamp && !hasFinalizers(object) && !isBeingFinalized(object)) {
-    const gone = core.store.commit(key, 'DELETED', object, stored);
+    const gone = core.store.commit(key, 'DELETED', { ...stored, metadata: { ...stored.metadata } }, stored);
     core.afterCommit(def, 'DELETED', gone);
-    return gone;
+    return object;
   }
   const type = stored ? 'MODIFIED' : 'ADDED';
   const saved = core.store.commit(key, type, object, stored);

@@ -37,8 +37,8 @@ export function defaultCrdNames(names: CrdNames): Required<CrdNames> {
 export function defsFromCrd(crd: CrdObject): ResourceDef[] {
   const names = defaultCrdNames(crd.spec.names);
   const storage = crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]?.name ?? 'v1';
-  return crd.spec.versions
-    .filter((v) => v.served !== false)
+  const served = crd.spec.versions.filter((v) => v.served !== false);
+  return served
     .map((v) => ({
       group: crd.spec.group,
       version: v.name,
@@ -55,5 +55,6 @@ export function defsFromCrd(crd: CrdObject): ResourceDef[] {
       printerColumns: v.additionalPrinterColumns ?? [],
       selectableFields: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')),
       storageVersion: storage,
+      servedVersions: served.map((s) => s.name),
     }));
 }

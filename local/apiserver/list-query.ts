@@ -1,6 +1,7 @@
 /**
  * Filtering and paging of list requests: label and field selectors, `limit` with an opaque `continue`
- * token, and 410 Expired for a token whose revision has been compacted away.
+ * token (objects compared by etcd key, `<namespace>/<name>`), and 410 Expired for a token whose
+ * revision has been compacted away.
  */
 import { parseFieldSelector } from './field-selector.js';
 import { parseLabelSelector } from './label-selector.js';
@@ -19,13 +20,14 @@ export function selectorOf(def: ResourceDef, query: URLSearchParams): { match: O
   return { match, selective: labels !== undefined || fields !== undefined };
 }
 
-interface Token { rv: number; after: string }
+/** Where a continued list resumes: the revision of its first page and the key of the last object sent. */
+export interface ContinueToken { rv: number; after: string }
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
-function decodeToken(text: string): Token {
+function decodeToken(text: string): ContinueToken {
   try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Token;
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ContinueToken;
     if (typeof token.rv === 'number' && typeof token.after === 'string') return token;
   } catch {
     // fall through to the error below
@@ -35,21 +37,23 @@ function decodeToken(text: string): Token {
 
 const EXPIRED_CONTINUE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
-export interface PageInput { all: KubeObject[]; query: URLSearchParams; selective: boolean; revision: number; compactedRevision: number }
+/** The request's continue token, or 410 Expired when its revision has been compacted away. */
+export function continueTokenOf(query: URLSearchParams, compactedRevision: number): ContinueToken | undefined {
+  const text = query.get('continue');
+  if (!text) return undefined;
+  const token = decodeToken(text);
+  if (token.rv < compactedRevision) throw expired(EXPIRED_CONTINUE);
+  return token;
+}
 
-/** Cuts one page out of the (already filtered, ordered) objects. */
+export interface PageInput { all: KubeObject[]; query: URLSearchParams; selective: boolean; revision: number; token?: ContinueToken | undefined }
+
+/** Cuts one page out of the (already filtered, ordered) objects; a continued list stays at its first page's revision. */
 export function page(input: PageInput): Page & { revision: number } {
-  const { all, query } = input;
+  const { query, token } = input;
   const limit = Number(query.get('limit') ?? '0');
-  const continueText = query.get('continue');
-  let items = all;
-  let revision = input.revision;
-  if (continueText) {
-    const token = decodeToken(continueText);
-    if (token.rv < input.compactedRevision) throw expired(EXPIRED_CONTINUE);
-    revision = token.rv;
-    items = items.filter((o) => keyOf(o) > token.after);
-  }
+  const items = token ? input.all.filter((o) => keyOf(o) > token.after) : input.all;
+  const revision = token ? token.rv : input.revision;
   if (!(limit > 0) || query.get('resourceVersion') === '0' || items.length <= limit) return { items, revision };
   const shown = items.slice(0, limit);
   const last = shown[shown.length - 1] as KubeObject;

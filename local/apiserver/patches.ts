@@ -67,10 +67,23 @@ function setChild(container: Container, key: string, value: unknown): void {
   else container[key] = value;
 }
 
-function read(doc: unknown, path: string): unknown {
+function readAt(doc: unknown, tokens: string[]): unknown {
   let cursor = doc;
-  for (const token of pointer(path)) cursor = getChild(copyContainer(cursor), token);
+  for (const token of tokens) cursor = getChild(copyContainer(cursor), token);
   return cursor;
+}
+
+const read = (doc: unknown, path: string): unknown => readAt(doc, pointer(path));
+
+/** `test` as the server's JSON-patch library runs it: a member missing from an existing parent counts as null. */
+function testHolds(doc: unknown, op: Operation): boolean {
+  const tokens = pointer(op.path);
+  const last = tokens[tokens.length - 1];
+  if (last === undefined) return jsonEqual(doc, op.value);
+  const parent = copyContainer(readAt(doc, tokens.slice(0, -1)));
+  const missing = !Array.isArray(parent) && !Object.prototype.hasOwnProperty.call(parent, last);
+  const value = missing ? null : getChild(parent, last);
+  return value === null ? op.value === null || op.value === undefined : jsonEqual(value, op.value);
 }
 
 function add(root: { doc: unknown }, path: string, value: unknown): void {
@@ -96,7 +109,7 @@ function applyOperation(root: { doc: unknown }, op: Operation): void {
     case 'replace': remove(root, op.path); return add(root, op.path, op.value);
     case 'move': return add(root, op.path, remove(root, op.from ?? ''));
     case 'copy': return add(root, op.path, read(root.doc, op.from ?? ''));
-    case 'test': if (!jsonEqual(read(root.doc, op.path), op.value)) throw patchRejected(); return;
+    case 'test': if (!testHolds(root.doc, op)) throw patchRejected(); return;
     default: throw patchRejected();
   }
 }

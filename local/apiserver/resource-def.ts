@@ -32,6 +32,8 @@ export interface ResourceDef {
   selectableFields: string[];
   /** The version objects are kept in; reads in another version only relabel apiVersion. */
   storageVersion: string;
+  /** Versions a body may be written in (a CRD's served versions); built-ins take only their own. */
+  servedVersions?: string[];
   /** Revision at which the schema was (re)installed: objects stored before it get its defaults on read. */
   schemaRevision?: number;
 }

@@ -8,6 +8,8 @@ import type { WatchHub } from './watch-hub.js';
 
 type Table = Map<string, Map<string, KubeObject>>;
 
+const byKeyPrefix = (a: string, b: string): number => (`${a}/` < `${b}/` ? -1 : `${a}/` > `${b}/` ? 1 : 0);
+
 export class Store {
   private revision = 0;
   private readonly tables = new Map<string, Table>();
@@ -22,11 +24,14 @@ export class Store {
     return this.tables.get(key)?.get(namespace)?.get(name);
   }
 
-  /** Objects of a resource, in one namespace or all, ordered by namespace then name like a real list. */
+  /**
+   * Objects of a resource, in one namespace or all, in etcd key order (`<namespace>/<name>` compared as
+   * strings): namespace `a-b` comes before `a`, because '-' sorts before '/'.
+   */
   list(key: string, namespace?: string): KubeObject[] {
     const table = this.tables.get(key);
     if (!table) return [];
-    const spaces = namespace === undefined ? [...table.keys()].sort() : [namespace];
+    const spaces = namespace === undefined ? [...table.keys()].sort(byKeyPrefix) : [namespace];
     const out: KubeObject[] = [];
     for (const ns of spaces) {
       const objects = table.get(ns);

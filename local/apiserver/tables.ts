@@ -21,17 +21,28 @@ function columnsOf(def: ResourceDef): PrinterColumn[] {
   return [NAME_COLUMN, ...(extra.length > 0 ? extra : [AGE_COLUMN])];
 }
 
+/** A date cell: an age, `<invalid>` for text that is no timestamp, `<unknown>` for an empty one. */
+function dateCell(value: string, now: Date): string {
+  if (value === '') return '<unknown>';
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? '<invalid>' : humanDuration(now.getTime() - at);
+}
+
+/**
+ * One cell as the CRD table convertor renders it: only the first value the JSONPath finds; string
+ * columns print any value as text (objects as JSON); other types keep values of their own type only.
+ */
 function cell(column: PrinterColumn, object: KubeObject, now: Date): unknown {
-  const values = evaluate(column.jsonPath, object);
-  if (values.length === 0) return null;
-  const value = values.length === 1 ? values[0] : values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
-  if (column.type === 'date' && typeof value === 'string') {
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? null : humanDuration(now.getTime() - at);
+  const value = evaluate(column.jsonPath, object)[0];
+  if (value === undefined || value === null) return null;
+  switch (column.type) {
+    case 'string': return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'integer': return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number': return typeof value === 'number' ? value : null;
+    case 'boolean': return typeof value === 'boolean' ? value : null;
+    case 'date': return typeof value === 'string' ? dateCell(value, now) : null;
+    default: return null;
   }
-  if (column.type === 'integer' || column.type === 'number') return typeof value === 'number' ? value : null;
-  if (column.type === 'boolean') return typeof value === 'boolean' ? value : null;
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
 }
 
 function rowObject(object: KubeObject, include: string | null): unknown {

@@ -1,7 +1,9 @@
 /**
  * Fan-out of committed changes to open watches. The last `capacity` events are kept in a ring so a
  * watch can resume from a resourceVersion; older ones are gone and such a resume is told 410 Expired,
- * as etcd compaction makes a real server do. Watchers see events by reference, never a copied history.
+ * as etcd compaction makes a real server do. Watchers see events by reference, never a copied history,
+ * and are indexed by resource and namespace like the watch cache's, so an event visits only the watchers
+ * of its resource that watch its namespace or all of them.
  */
 import { expired } from './status-errors.js';
 import type { EventType, KubeObject } from './kube-object.js';
@@ -24,12 +26,15 @@ export interface Watcher {
   close(graceful: boolean): void;
 }
 
+/** The index slot of watchers of every namespace (no namespace name can take this form). */
+const ALL_NAMESPACES = '*';
+
 export class WatchHub {
   private readonly ring: Array<StoredEvent | undefined>;
   private start = 0;
   private size = 0;
   private lastEvicted = 0;
-  private readonly watchers = new Map<string, Set<Watcher>>();
+  private readonly watchers = new Map<string, Map<string, Set<Watcher>>>();
 
   constructor(capacity: number) {
     this.ring = new Array<StoredEvent | undefined>(Math.max(1, capacity));
@@ -42,9 +47,11 @@ export class WatchHub {
 
   publish(event: StoredEvent): void {
     this.remember(event);
-    const live = this.watchers.get(event.key);
-    if (!live) return;
-    for (const w of live) if (w.namespace === undefined || w.namespace === event.namespace) w.deliver(event);
+    const scopes = this.watchers.get(event.key);
+    if (!scopes) return;
+    for (const scope of [ALL_NAMESPACES, event.namespace]) {
+      for (const w of scopes.get(scope) ?? []) w.deliver(event);
+    }
   }
 
   /**
@@ -53,23 +60,39 @@ export class WatchHub {
    */
   subscribe(watcher: Watcher, sinceRv: number): () => void {
     if (sinceRv < this.lastEvicted) {
-      throw expired(`too old resource version: ${sinceRv} (${this.lastEvicted + 1})`);
+      throw expired(`too old resource version: ${sinceRv} (${this.lastEvicted})`);
     }
     for (let i = this.firstIndexAfter(sinceRv); i < this.size; i++) {
       const event = this.at(i);
       if (event.key === watcher.key && (watcher.namespace === undefined || watcher.namespace === event.namespace)) watcher.deliver(event);
     }
-    let set = this.watchers.get(watcher.key);
-    if (!set) this.watchers.set(watcher.key, (set = new Set()));
+    let scopes = this.watchers.get(watcher.key);
+    if (!scopes) this.watchers.set(watcher.key, (scopes = new Map()));
+    const scope = watcher.namespace ?? ALL_NAMESPACES;
+    let set = scopes.get(scope);
+    if (!set) scopes.set(scope, (set = new Set()));
     set.add(watcher);
-    return () => set.delete(watcher);
+    return () => {
+      set.delete(watcher);
+      if (set.size === 0 && scopes.get(scope) === set) scopes.delete(scope);
+    };
+  }
+
+  /** Retained events of one storage key after `sinceRv`, oldest first (the caller checked it is not compacted). */
+  eventsAfter(sinceRv: number, key: string): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    for (let i = this.firstIndexAfter(sinceRv); i < this.size; i++) {
+      const event = this.at(i);
+      if (event.key === key) out.push(event);
+    }
+    return out;
   }
 
   /** Ends open watches (all, or those of one storage key), abruptly unless `graceful`. */
   closeWatches(key?: string, graceful = false): void {
-    for (const [k, set] of this.watchers) {
+    for (const [k, scopes] of this.watchers) {
       if (key !== undefined && k !== key) continue;
-      for (const w of [...set]) w.close(graceful);
+      for (const set of [...scopes.values()]) for (const w of [...set]) w.close(graceful);
     }
   }
 

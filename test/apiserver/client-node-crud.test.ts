@@ -148,6 +148,13 @@ describe('patch with explicit content types', () => {
     expect(patched.metadata?.generation).toBe(1);
   });
 
+  it('when a merge patch only adds a finalizer and an annotation, then generation stays while resourceVersion moves', async () => {
+    const created = await create(widget('p8', 1));
+    const patched = (await api.patchNamespacedCustomObject({ ...ref('p8'), body: { metadata: { finalizers: ['example.com/keep'], annotations: { note: 'x' } } } }, mergePatch)) as Widget;
+    expect(patched.metadata?.generation).toBe(1);
+    expect(Number(patched.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
+  });
+
   it('when a JSON patch is sent, then its operations apply, and a failed test op answers 422', async () => {
     await create(widget('p3', 1));
     const ops = [{ op: 'test', path: '/spec/size', value: 1 }, { op: 'replace', path: '/spec/size', value: 9 }, { op: 'add', path: '/metadata/labels', value: { x: 'y' } }];
@@ -156,6 +163,14 @@ describe('patch with explicit content types', () => {
     expect(patched.metadata?.labels).toEqual({ x: 'y' });
     const error = await failure(api.patchNamespacedCustomObject({ ...ref('p3'), body: [{ op: 'test', path: '/spec/size', value: 1 }] }, jsonPatch));
     expect(statusOf(error)).toBe(422);
+  });
+
+  it('when a JSON patch tests a missing member against null, then the test holds, as in the server\'s JSON-patch library', async () => {
+    await create(widget('p7', 1));
+    const ops = [{ op: 'test', path: '/metadata/deletionTimestamp', value: null }, { op: 'replace', path: '/spec/size', value: 2 }];
+    expect(((await api.patchNamespacedCustomObject({ ...ref('p7'), body: ops }, jsonPatch)) as Widget).spec?.size).toBe(2);
+    const error = await failure(api.patchNamespacedCustomObject({ ...ref('p7'), body: [{ op: 'test', path: '/spec/size', value: null }] }, jsonPatch));
+    expect(bodyOf(error)).toMatchObject({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} });
   });
 
   it('when a strategic merge patch is sent to a custom resource, then it answers 415 UnsupportedMediaType', async () => {

@@ -13,6 +13,23 @@ let kc: k8s.KubeConfig;
 const AGGREGATED_ACCEPT = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
+/** A CRD whose printer columns meet several values, numbers in a string column, a fraction, and a bad date. */
+const GAUGE_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `gauges.${GROUP}` },
+  spec: {
+    group: GROUP, scope: 'Namespaced', names: { plural: 'gauges', kind: 'Gauge' },
+    versions: [{
+      name: VERSION, served: true, storage: true,
+      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
+      additionalPrinterColumns: [
+        { name: 'Tags', type: 'string', jsonPath: '.spec.tags[*]' }, { name: 'Count', type: 'string', jsonPath: '.spec.count' },
+        { name: 'Ratio', type: 'integer', jsonPath: '.spec.ratio' }, { name: 'When', type: 'date', jsonPath: '.spec.when' },
+        { name: 'Meta', type: 'string', jsonPath: '.spec.meta' }, { name: 'Flag', type: 'boolean', jsonPath: '.spec.count' },
+      ],
+    }],
+  },
+};
+
 beforeAll(async () => {
   server = await startApiServer({ crds: [WIDGET_CRD], crdFiles: ['local/crds/tekton.yaml'], now: () => clock });
   kc = kubeConfigFor(server.kubeconfig({ namespace: 'default' }));
@@ -87,6 +104,18 @@ describe('Table output for kubectl get', () => {
     expect(table.columnDefinitions[0]?.format).toBe('name');
     expect(table.rows[0]?.cells).toEqual(['t1', 7, null, '5m']);
     expect(table.rows[0]?.object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 't1' } });
+  });
+
+  it('when printer columns find several values or values of another type, then cells are rendered as the CRD table convertor does', async () => {
+    const own = await startApiServer({ crds: [GAUGE_CRD], now: () => START });
+    const response = await fetch(`${own.url}/apis/${GROUP}/${VERSION}/namespaces/default/gauges`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: `${GROUP}/${VERSION}`, kind: 'Gauge', metadata: { name: 'g1' }, spec: { tags: ['a', 'b'], count: 5, ratio: 2.7, when: 'soon', meta: { k: 'v' } } }),
+    });
+    expect(response.status).toBe(201);
+    const table = (await (await fetch(`${own.url}/apis/${GROUP}/${VERSION}/namespaces/default/gauges`, { headers: { accept: TABLE_ACCEPT } })).json()) as { rows: Array<{ cells: unknown[] }> };
+    await own.stop();
+    expect(table.rows[0]?.cells).toEqual(['g1', 'a', '5', 2, '<invalid>', '{"k":"v"}', null]);
   });
 
   it('when a resource has no printer columns, then the Table has Name and Age', async () => {

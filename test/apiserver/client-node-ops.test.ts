@@ -104,6 +104,12 @@ describe('bearer-token authorization', () => {
     expect(bodyOf(denied).message).toMatch(/^widgets\.example\.com "sec" is forbidden: User "[^"]+" cannot patch resource "widgets" in API group "example\.com" in the namespace "default"$/);
   });
 
+  it('when a token lacks a grant for a subresource, then the 403 names plural/subresource as RBAC does', async () => {
+    const denied = await failure(client('reader').patchNamespacedCustomObjectStatus({ ...where, name: 'sec', body: { status: { phase: 'x' } } }, mergePatch));
+    expect(statusOf(denied)).toBe(403);
+    expect(bodyOf(denied).message).toBe('widgets.example.com "sec" is forbidden: User "token-user-1" cannot patch resource "widgets/status" in API group "example.com" in the namespace "default"');
+  });
+
   it('when a token grants only the status subresource, then status patches pass and main-resource patches do not', async () => {
     const writer = client('status-writer');
     await writer.patchNamespacedCustomObjectStatus({ ...where, name: 'sec', body: { status: { phase: 'ok' } } }, mergePatch);

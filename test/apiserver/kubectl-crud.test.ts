@@ -146,4 +146,19 @@ describeIfKubectl(describe, 'kubectl create/get/apply/patch/label/delete')('kube
     expect(await deletion.done).toMatchObject({ code: 0, stdout: 'widget.example.com "held" deleted\n' });
     expect((await kubectl.run(['get', 'widget', 'held'])).stderr).toContain('NotFound');
   });
+
+  it('when widgets with finalizers are deleted by label, then kubectl waits for each and reports both once their finalizers go', async () => {
+    for (const name of ['batch-a', 'batch-b']) {
+      await kubectl.run(['create', '-f', '-'], widgetYaml(name, '  size: 1', '  labels: {batch: held}\n  finalizers: ["example.com/hold"]\n'));
+    }
+    const watchesBefore = server.requests.count({ verb: 'watch', resource: 'widgets' });
+    const deletion = kubectl.start(['delete', 'widgets', '-l', 'batch=held', '--timeout=15s']);
+    await until(() => server.requests.count({ verb: 'watch', resource: 'widgets' }) > watchesBefore, 'kubectl to watch for the first deletion');
+    expect((await jsonOf('widget', 'batch-b')).metadata.deletionTimestamp).toEqual(expect.any(String));
+    for (const name of ['batch-a', 'batch-b']) {
+      expect((await kubectl.run(['patch', 'widget', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}'])).code).toBe(0);
+    }
+    expect(await deletion.done).toMatchObject({ code: 0, stdout: 'widget.example.com "batch-a" deleted\nwidget.example.com "batch-b" deleted\n' });
+    expect((await kubectl.run(['get', 'widgets', '-l', 'batch=held', '-o', 'name'])).stdout).toBe('');
+  });
 });

@@ -1,7 +1,8 @@
 /** GET of one object and LIST of a collection, as JSON or as a Table when kubectl asks for one. */
 import { namespaceOf, present } from '../core.js';
-import { page, selectorOf } from '../list-query.js';
+import { continueTokenOf, page, selectorOf } from '../list-query.js';
 import { apiVersionOf, storageKey } from '../resource-def.js';
+import { objectsAt } from '../snapshot.js';
 import { notFound } from '../status-errors.js';
 import { toTable, wantsTable } from '../tables.js';
 import type { Call } from '../core.js';
@@ -26,8 +27,9 @@ export function handleList(call: Call): Reply {
   const { core, def, query } = call;
   const { match, selective } = selectorOf(def, query);
   const namespace = def.namespaced ? call.info.namespace : undefined;
-  const all = core.store.list(storageKey(def), namespace).filter(match);
-  const result = page({ all, query, selective, revision: core.store.currentRevision, compactedRevision: core.hub.compactedRevision });
+  const token = continueTokenOf(query, core.hub.compactedRevision);
+  const objects = token ? objectsAt(core, storageKey(def), namespace, token.rv) : core.store.list(storageKey(def), namespace);
+  const result = page({ all: objects.filter(match), query, selective, revision: core.store.currentRevision, token });
   const metadata: Record<string, unknown> = { resourceVersion: String(result.revision) };
   if (result.continueToken) metadata.continue = result.continueToken;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;

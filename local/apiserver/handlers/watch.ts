@@ -2,57 +2,43 @@
  * WATCH: a chunked stream of `{"type","object"}` lines. From resourceVersion "" or "0" it starts with
  * a synthetic ADDED per current object; from N it replays retained events after N, or sends one ERROR
  * event with a 410 Expired Status when N is older than the retained window. Selector watches turn
- * updates that enter or leave the selection into ADDED or DELETED, as a real server does.
+ * updates that enter or leave the selection into ADDED or DELETED (carrying the state the object left
+ * with), as the watch cache of a real server does.
  */
 import type { ServerResponse } from 'node:http';
 import { present } from '../core.js';
 import { selectorOf } from '../list-query.js';
 import { apiVersionOf, storageKey } from '../resource-def.js';
 import { ApiError } from '../status-errors.js';
-import { toTable, wantsTable } from '../tables.js';
+import { openStream } from './watch-stream.js';
 import type { Call } from '../core.js';
 import type { EventType, KubeObject } from '../kube-object.js';
 import type { StoredEvent, Watcher } from '../watch-hub.js';
+import type { WatchStream } from './watch-stream.js';
 
-const serialized = new WeakMap<KubeObject, string>();
+/** An object that left a selection, as the watch cache reports it: its previous state at the event's resourceVersion. */
+const departed = new WeakMap<StoredEvent, KubeObject>();
 
-function objectJson(object: KubeObject): string {
-  let text = serialized.get(object);
-  if (text === undefined) serialized.set(object, (text = JSON.stringify(object)));
-  return text;
+function departedObject(event: StoredEvent): KubeObject {
+  let object = departed.get(event);
+  if (object === undefined) {
+    const previous = event.previous ?? event.object;
+    object = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(event.rv) } };
+    departed.set(event, object);
+  }
+  return object;
 }
 
-interface Stream { write(type: string, object: unknown): void; end(): void; destroy(): void }
-
-function openStream(call: Call, res: ServerResponse): Stream {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
-  const table = wantsTable(call.headers.accept);
-  let firstTable = true;
-  return {
-    write(type, object) {
-      if (res.writableEnded || res.destroyed) return;
-      if (table && type !== 'ERROR' && type !== 'BOOKMARK') {
-        const listMeta = { resourceVersion: (object as KubeObject).metadata.resourceVersion };
-        object = toTable(call.def, [object as KubeObject], { now: call.core.now(), includeObject: call.query.get('includeObject'), withColumns: firstTable, listMeta });
-        firstTable = false;
-      }
-      const body = object !== null && typeof object === 'object' && !table && 'metadata' in object && type !== 'BOOKMARK'
-        ? objectJson(object as KubeObject) : JSON.stringify(object);
-      res.write(`{"type":"${type}","object":${body}}\n`);
-    },
-    end: () => res.end(),
-    destroy: () => res.destroy(),
-  };
-}
-
-/** What a selector watch reports for an event, or nothing when neither state matches. */
-function translate(event: StoredEvent, match: (o: KubeObject) => boolean): EventType | undefined {
-  const now = match(event.object);
-  if (event.type !== 'MODIFIED' || !event.previous) return now ? event.type : undefined;
-  const before = match(event.previous);
-  if (now) return before ? 'MODIFIED' : 'ADDED';
-  return before ? 'DELETED' : undefined;
+/**
+ * What a watch reports for an event, as the watch cache decides it from the states after and before:
+ * an object entering the selection is ADDED, one leaving it is DELETED, one that matches neither is skipped.
+ */
+function translate(event: StoredEvent, match: (o: KubeObject) => boolean): { type: EventType; object: KubeObject } | undefined {
+  const now = event.type !== 'DELETED' && match(event.object);
+  const before = event.type !== 'ADDED' && match(event.previous ?? event.object);
+  if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: event.object };
+  if (!before) return undefined;
+  return { type: 'DELETED', object: event.type === 'DELETED' ? event.object : departedObject(event) };
 }
 
 function bookmark(call: Call, annotations?: Record<string, string>): object {
@@ -67,7 +53,7 @@ function parseTimeout(query: URLSearchParams): number | undefined {
   return seconds > 0 ? seconds * 1000 : undefined;
 }
 
-function sendInitialState(call: Call, stream: Stream, match: (o: KubeObject) => boolean, namespace: string | undefined): void {
+function sendInitialState(call: Call, stream: WatchStream, match: (o: KubeObject) => boolean, namespace: string | undefined): void {
   for (const object of call.core.store.list(storageKey(call.def), namespace)) {
     if (match(object)) stream.write('ADDED', present(call.def, object));
   }
@@ -76,7 +62,7 @@ function sendInitialState(call: Call, stream: Stream, match: (o: KubeObject) => 
   }
 }
 
-function subscribe(call: Call, stream: Stream, watcher: Watcher, match: (o: KubeObject) => boolean): (() => void) | undefined {
+function subscribe(call: Call, stream: WatchStream, watcher: Watcher, match: (o: KubeObject) => boolean): (() => void) | undefined {
   const rvText = call.query.get('resourceVersion');
   const fromScratch = rvText === null || rvText === '' || rvText === '0';
   const since = fromScratch ? call.core.store.currentRevision : Number(rvText);
@@ -95,26 +81,33 @@ export function handleWatch(call: Call, res: ServerResponse): void {
   const { def, query } = call;
   const { match } = selectorOf(def, query);
   const stream = openStream(call, res);
-  const namespace = def.namespaced ? call.info.namespace : undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe: (() => void) | undefined = undefined;
+  let finished = false;
+  const finish = (graceful: boolean): void => {
+    finished = true;
+    unsubscribe?.();
+    timers.forEach((t) => clearTimeout(t));
+    if (graceful) stream.end();
+    else stream.destroy();
+  };
   const watcher: Watcher = {
     key: storageKey(def),
-    namespace,
+    namespace: def.namespaced ? call.info.namespace : undefined,
     deliver(event) {
-      const type = translate(event, match);
-      if (type) stream.write(type, present(def, event.object));
+      if (finished) return;
+      if (stream.overloaded) return finish(true);
+      const seen = translate(event, match);
+      if (seen) stream.write(seen.type, present(def, seen.object));
     },
-    close: (graceful) => (graceful ? stream.end() : stream.destroy()),
+    close: finish,
   };
-  const unsubscribe = subscribe(call, stream, watcher, match);
-  if (!unsubscribe) return;
-  const timers: NodeJS.Timeout[] = [];
+  unsubscribe = subscribe(call, stream, watcher, match);
+  if (!unsubscribe || finished) return finish(true);
   const timeout = parseTimeout(query);
-  if (timeout !== undefined) timers.push(setTimeout(() => stream.end(), timeout));
+  if (timeout !== undefined) timers.push(setTimeout(() => finish(true), timeout));
   if (query.get('allowWatchBookmarks') === 'true') {
     timers.push(setInterval(() => stream.write('BOOKMARK', bookmark(call)), call.core.bookmarkIntervalMs));
   }
-  res.on('close', () => {
-    unsubscribe();
-    timers.forEach((t) => clearTimeout(t));
-  });
+  res.on('close', () => finish(true));
 }
