@@ -8,16 +8,18 @@ export interface KubeObjectLike {
   metadata: { name: string; namespace?: string };
 }
 
-/** `/apis/<group>/<version>/namespaces/<ns>/<plural>/<name>`, as ApiServerSource sets `subject`. */
+/**
+ * `subject` as ApiServerSource builds it: `/apis/<apiVersion>/namespaces/<ns>/<plural>/<name>` for every
+ * kind, so `/apis/v1/…` for the core group and an empty `<ns>` for cluster-scoped objects.
+ */
 export function resourceSubject(object: KubeObjectLike, plural: string): string {
-  const root = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
-  const scope = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
-  return `${root}${scope}/${plural}/${object.metadata.name}`;
+  return `/apis/${object.apiVersion}/namespaces/${object.metadata.namespace ?? ''}/${plural}/${object.metadata.name}`;
 }
 
 /**
  * An event of exactly the shape Knative's ApiServerSource sends in Resource mode: the whole object as data,
- * and the `kind`, `apiversion`, `name`, `namespace` extensions that Triggers filter on.
+ * and the `kind`, `apiversion`, `name`, `namespace` (empty for cluster-scoped objects) extensions that
+ * Triggers filter on.
  * `source` is the API server's URL, as ApiServerSource reports its host.
  */
 export function resourceEvent(verb: ResourceVerb, object: KubeObjectLike, opts: { source: string; plural: string }): CloudEvent<KubeObjectLike> {
@@ -29,7 +31,7 @@ export function resourceEvent(verb: ResourceVerb, object: KubeObjectLike, opts: 
     kind: object.kind,
     apiversion: object.apiVersion,
     name: object.metadata.name,
-    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    namespace: object.metadata.namespace ?? '',
     data: object,
   });
 }

@@ -2,7 +2,6 @@ import type { CloudEvent } from 'cloudevents';
 import { resourceEvent } from '../../shared/events/resource-event.js';
 import type { KubeObjectLike } from '../../shared/events/resource-event.js';
 import type { ChangeKind } from './list-watch.js';
-import { apiServerSourceSubject } from './resource-ref.js';
 import type { KubeObject, ResourceRef } from './resource-ref.js';
 
 /** `K_CE_OVERRIDES`: extensions set on every event (they win over the source's own). */
@@ -24,7 +23,5 @@ export function changeEvent(input: {
 }): CloudEvent<unknown> {
   const { change, obj, ref, serverUrl, overrides } = input;
   const event = resourceEvent(change, obj as KubeObjectLike, { source: serverUrl, plural: ref.plural });
-  // Core-group and cluster-scoped objects get ApiServerSource's own subject and namespace forms.
-  const exact = { subject: apiServerSourceSubject(ref, obj), namespace: obj.metadata?.namespace ?? '' };
-  return event.cloneWith({ ...exact, ...overrides?.extensions });
+  return overrides?.extensions ? event.cloneWith(overrides.extensions) : event;
 }

@@ -31,11 +31,3 @@ export function collectionPath(ref: ResourceRef, namespace?: string): string {
   const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${groupVersionPath(ref.apiVersion)}${scope}/${ref.plural}`;
 }
-
-/**
- * The CloudEvent subject ApiServerSource gives an object: `/apis/<apiVersion>/namespaces/<ns>/<plural>/<name>`
- * for every resource, so also `/apis/v1/…` for the core group and an empty `<ns>` for cluster-scoped ones.
- */
-export function apiServerSourceSubject(ref: ResourceRef, obj: KubeObject): string {
-  return `/apis/${ref.apiVersion}/namespaces/${obj.metadata?.namespace ?? ''}/${ref.plural}/${obj.metadata?.name ?? ''}`;
-}
