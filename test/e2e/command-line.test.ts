@@ -14,7 +14,7 @@ import type { RunningCommand } from './support/child-process.js';
 import { freePortBase } from './support/free-ports.js';
 import { createKubectl, describeIfKubectl, succeeded } from './support/kubectl.js';
 import type { Kubectl } from './support/kubectl.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const quietEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LOG_LEVEL: 'warn' });

@@ -14,7 +14,7 @@ import { REQUEST_NAME_LABEL } from '../../shared/api/index.js';
 import { createKubectl, describeIfKubectl, succeeded } from './support/kubectl.js';
 import type { Kubectl, KubectlResult } from './support/kubectl.js';
 import { internalRequest, scriptPipeline } from './support/manifests.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const WAIT = '--timeout=20s';
 const reasonIs = (reason: string): string => `--for=jsonpath={.status.conditions[0].reason}=${reason}`;

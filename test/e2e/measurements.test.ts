@@ -17,7 +17,7 @@ import { createClusterPort } from '../../shared/kube/index.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
 import { watchCompletions } from './support/completion-watch.js';
 import type { CompletionWatch } from './support/completion-watch.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const RUNS = 10;
 const PIPELINES = { group: 'tekton.dev', version: 'v1', plural: 'pipelines', kind: 'Pipeline' };

@@ -25,7 +25,7 @@ import type { InternalRequest, PipelineRun } from '../../shared/api/index.js';
 import { createClusterPort } from '../../shared/kube/index.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
 import { internalRequest } from './support/manifests.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const SERVICE_NAMESPACE = 'internal-services';
 const CRD_FILES = [join(CRD_DIR, 'internalrequests.yaml'), join(CRD_DIR, 'internalservicesconfigs.yaml')];

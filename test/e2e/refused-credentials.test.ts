@@ -13,7 +13,7 @@ import { startEmbedded } from '../../local/embedded/index.js';
 import { CRD_DIR, PROJECT_ROOT, TEKTON_CRD_FILE } from '../../local/embedded/project-paths.js';
 import { startCommand } from './support/child-process.js';
 import type { RunningCommand } from './support/child-process.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const CRD_FILES = [join(CRD_DIR, 'internalrequests.yaml'), join(CRD_DIR, 'internalservicesconfigs.yaml')];
 
