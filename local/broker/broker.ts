@@ -107,7 +107,10 @@ export class LocalBroker {
   }
 
   async listen(options: { host?: string; port?: number } = {}): Promise<string> {
-    this.ingress ??= await startIngress((event) => this.publish(event), options);
+    this.ingress ??= await startIngress(
+      { publish: (event) => this.publish(event), deadLetters: () => this.letters.map((letter) => ({ ...letter, event: letter.event.toJSON() })) },
+      options,
+    );
     return this.ingress.url;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Broker's HTTP ingress, so that sources can use the local broker as their K_SINK: a POST of
  * one CloudEvent (binary or structured) answers 202 and is routed in the background; a body that
- * is not a valid CloudEvent answers 400 with the reason.
+ * is not a valid CloudEvent answers 400 with the reason. `GET /dead-letters` lists the events no
+ * subscriber took, as JSON, where Knative would have sent them to the dead-letter sink.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -33,8 +34,19 @@ function answer(response: ServerResponse, status: number, text = ''): void {
   response.end(text);
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, publish: (event: CloudEventV1<unknown>) => void): Promise<void> {
-  if (request.method !== 'POST') return answer(response, 405, 'POST a CloudEvent\n');
+export interface IngressHandlers {
+  publish(event: CloudEventV1<unknown>): void;
+  deadLetters(): unknown;
+}
+
+const DEAD_LETTERS_PATH = '/dead-letters';
+
+async function handle(request: IncomingMessage, response: ServerResponse, { publish, deadLetters }: IngressHandlers): Promise<void> {
+  if (request.method === 'GET' && request.url === DEAD_LETTERS_PATH) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    return void response.end(`${JSON.stringify(deadLetters(), null, 2)}\n`);
+  }
+  if (request.method !== 'POST') return answer(response, 405, `POST a CloudEvent, or GET ${DEAD_LETTERS_PATH}\n`);
   const incoming = decodeEvent(headerRecord(request), await readBody(request));
   if (incoming.kind === 'event') {
     publish(incoming.event);
@@ -43,9 +55,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, publis
   answer(response, 400, `${incoming.kind === 'invalid' ? incoming.message : 'the request is not a CloudEvent'}\n`);
 }
 
-export async function startIngress(publish: (event: CloudEventV1<unknown>) => void, options: { host?: string; port?: number } = {}): Promise<Ingress> {
+export async function startIngress(handlers: IngressHandlers, options: { host?: string; port?: number } = {}): Promise<Ingress> {
   const server: Server = createServer((request, response) => {
-    handle(request, response, publish).catch((error: unknown) => answer(response, 500, `${String(error)}\n`));
+    handle(request, response, handlers).catch((error: unknown) => answer(response, 500, `${String(error)}\n`));
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ready, fail) => server.once('error', fail).listen(options.port ?? 0, host, ready));

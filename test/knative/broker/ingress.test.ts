@@ -75,4 +75,24 @@ describe('local broker: HTTP ingress (a K_SINK for sources)', () => {
 
     expect((await fetch(url)).status).toBe(405);
   });
+
+  it('when an event was refused by its subscriber, then GET /dead-letters lists it with Knative\'s error extensions', async () => {
+    fn = await startSubscriber(() => ({ status: 400, body: 'spec.pipeline: Required value' }));
+    local = await LocalBroker.create({ routing: routing([trigger('t', 'fn', { type: ADD })]), subscribers: { fn: fn.url } });
+    const url = await local.listen();
+    const message = HTTP.binary(sample);
+
+    await post(url, message.headers as Record<string, string>, String(message.body));
+    await local.whenIdle();
+    const response = await fetch(new URL('dead-letters', url));
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([
+      expect.objectContaining({
+        trigger: 't',
+        attempts: 1,
+        event: expect.objectContaining({ id: sample.id, type: ADD, knativeerrorcode: '400', knativeerrordest: fn.url }),
+      }),
+    ]);
+  });
 });
