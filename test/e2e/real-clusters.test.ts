@@ -1,19 +1,23 @@
 /**
  * `npm start -- --remote-kubeconfig … --internal-kubeconfig …`: the same sources, broker and functions
  * against clusters someone else runs. Two API servers stand in for those clusters here; the test plays
- * Tekton's part, because against real clusters nothing local runs the pipelines. The public one accepts
+ * Tekton's part, because against real clusters nothing local runs the pipelines (or starts the local
+ * runner against the internal cluster, to run a Pipeline through Tekton's CRDs there). The public one accepts
  * only the two identities knative/public mints (the watcher's and the functions'), each with its grants.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer } from '../../local/apiserver/index.js';
+import { parse } from 'yaml';
 import type { ApiServer } from '../../local/apiserver/index.js';
 import { startEmbedded } from '../../local/embedded/index.js';
 import type { EmbeddedSystem } from '../../local/embedded/index.js';
 import { CRD_DIR, TEKTON_CRD_FILE } from '../../local/embedded/project-paths.js';
+import { PIPELINES, startPipelineRunner } from '../../local/pipeline-runner/index.js';
+import type { PipelineRunner } from '../../local/pipeline-runner/index.js';
 import {
   CONFIG_NAME,
   INTERNAL_REQUESTS,
@@ -25,6 +29,7 @@ import type { InternalRequest, PipelineRun } from '../../shared/api/index.js';
 import { createClusterPort } from '../../shared/kube/index.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
 import { internalRequest } from './support/manifests.js';
+import { startTestApiServer } from '../support/test-api-server.js';
 import { until } from '../support/until.js';
 
 const SERVICE_NAMESPACE = 'internal-services';
@@ -43,6 +48,10 @@ const PUBLIC_GRANTS = {
   [TOKENS.tenant]: [{ verbs: ['*'], resources: ['*'] }],
 };
 
+function exampleObject(file: string): object {
+  return parse(readFileSync(join('examples', file), 'utf8')) as object;
+}
+
 function portOf(server: ApiServer, token?: string): ClusterPort {
   const kc = new KubeConfig();
   kc.loadFromString(server.kubeconfig(token === undefined ? {} : { token }));
@@ -60,8 +69,8 @@ describe('the embedded default against clusters it did not start', () => {
   beforeAll(async () => {
     process.env.LOG_LEVEL ??= 'silent';
     dir = await mkdtemp(join(tmpdir(), 'e2e-real-clusters-'));
-    publicServer = await startApiServer({ name: 'public', crdFiles: CRD_FILES, tokens: PUBLIC_GRANTS });
-    internalServer = await startApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE] });
+    publicServer = await startTestApiServer({ name: 'public', crdFiles: CRD_FILES, tokens: PUBLIC_GRANTS });
+    internalServer = await startTestApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE] });
     await publicServer.writeKubeconfig(join(dir, 'remote.kubeconfig'), { token: TOKENS.functions });
     await publicServer.writeKubeconfig(join(dir, 'watcher.kubeconfig'), { token: TOKENS.watcher });
     await internalServer.writeKubeconfig(join(dir, 'internal.kubeconfig'));
@@ -122,6 +131,24 @@ describe('the embedded default against clusters it did not start', () => {
       return request?.status?.conditions?.[0]?.status === 'True';
     }, 'the request to succeed');
     expect(request?.status?.results).toEqual({ message: 'ran on the real cluster' });
+  });
+
+  it("when the local pipeline runner plays Tekton on the internal cluster, then the README's example request runs its Pipeline there and succeeds with the result the step wrote", async () => {
+    const runner: PipelineRunner = startPipelineRunner({ kubeconfig: join(dir, 'internal.kubeconfig'), namespace: SERVICE_NAMESPACE });
+    try {
+      await runner.synced;
+      await internal.create(PIPELINES, 'default', exampleObject('pipeline.yaml'));
+      await remote.create(INTERNAL_REQUESTS, 'default', exampleObject('internalrequest.yaml'));
+      let request: InternalRequest | undefined;
+      await until(async () => {
+        request = await remote.get<InternalRequest>(INTERNAL_REQUESTS, 'default', 'hello');
+        return !['', 'Running'].includes(request?.status?.conditions?.[0]?.reason ?? '');
+      }, 'the request to end', 30_000);
+      expect(request?.status?.conditions?.[0]).toMatchObject({ type: 'Succeeded', status: 'True', reason: 'Succeeded' });
+      expect(request?.status?.results).toEqual({ message: 'Hello, world!' });
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('when the watcher and the functions have their own public identities, then each uses only its own grants and none is refused', () => {

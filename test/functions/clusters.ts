@@ -2,16 +2,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer } from '../../local/apiserver/index.js';
 import type { ApiServer } from '../../local/apiserver/index.js';
 import { createClusterPort } from '../../shared/kube/index.js';
+import { startTestApiServer } from '../support/test-api-server.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
 
 export const SERVICE_NAMESPACE = 'internal-services';
 export const TENANT = 'team-a';
 export const OTHER_TENANT = 'team-b';
 
-/** Two local API servers, as the functions see them through REMOTE_KUBECONFIG and KUBECONFIG. */
+/** Two API servers (local, or real with TEST_CLUSTER=kube), as the functions see them through REMOTE_KUBECONFIG and KUBECONFIG. */
 export interface Clusters {
   publicServer: ApiServer;
   internalServer: ApiServer;
@@ -33,8 +33,8 @@ async function crdFiles(): Promise<string[]> {
  */
 export async function startClusters(): Promise<Clusters> {
   const crds = await crdFiles();
-  const publicServer = await startApiServer({ name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT] });
-  const internalServer = await startApiServer({
+  const publicServer = await startTestApiServer({ name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT] });
+  const internalServer = await startTestApiServer({
     name: 'internal',
     crdFiles: [...crds, 'local/crds/tekton.yaml'],
     namespaces: [SERVICE_NAMESPACE],

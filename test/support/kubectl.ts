@@ -29,9 +29,17 @@ export function kubectlOnPath(): boolean {
   });
 }
 
-/** `describe` when kubectl is installed, else `describe.skip` after a notice on the console saying why. */
+export class MissingKubectlError extends Error {
+  override name = 'MissingKubectlError';
+}
+
+/**
+ * `describe` when kubectl is installed, else `describe.skip` after a notice on the console saying why.
+ * Under CI=true a missing kubectl fails the suite instead: CI never hides a skipped proof.
+ */
 export function describeIfKubectl<T extends { skip: unknown }>(describeFn: T, suite: string): T | T['skip'] {
   if (kubectlOnPath()) return describeFn;
+  if (process.env.CI === 'true') throw new MissingKubectlError(`${suite} needs kubectl (1.27+) on the PATH, and CI=true forbids skipping it`);
   console.warn(`NOTICE: ${suite} is SKIPPED because no kubectl binary is on the PATH. Install kubectl (1.27+) to run it.`);
   return describeFn.skip;
 }

@@ -1,5 +1,5 @@
 /**
- * The install under its real grants: both local API servers accept only the tokens of the rendered
+ * The install under its real grants: both API servers (local, or real with TEST_CLUSTER=kube) accept only the tokens of the rendered
  * ServiceAccounts (plus the test's admin), each function runs in its own process with kubeconfigs
  * carrying its identities' tokens (its own on the internal cluster, the one of the remote kubeconfig
  * Secret its manifest mounts on the public one), and both event sources watch with theirs.
@@ -8,7 +8,6 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer } from '../../../local/apiserver/index.js';
 import type { ApiServer, TokenGrant } from '../../../local/apiserver/index.js';
 import { pipelineRunSourceOptions, remoteSourceOptions } from '../../../local/embedded/source-manifests.js';
 import { CONFIG_NAME, INTERNAL_SERVICES_CONFIGS } from '../../../shared/api/index.js';
@@ -18,6 +17,8 @@ import type { ClusterPort } from '../../../shared/kube/index.js';
 import { startResourceSource } from '../../../sources/remote-source/index.js';
 import type { ResourceSource, ResourceSourceOptions } from '../../../sources/remote-source/index.js';
 import { named, render } from '../../knative/support/render.js';
+import type { KubeObject } from '../../knative/support/render.js';
+import { startTestApiServer } from '../../support/test-api-server.js';
 import { startEventSink } from './event-sink.js';
 import type { EventSink } from './event-sink.js';
 import { startFunctionProcess } from './function-processes.js';
@@ -105,14 +106,24 @@ export async function startSystem(options: SystemOptions = {}): Promise<RbacSyst
   }
 }
 
+const RBAC_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+
+/** The overlay's RBAC objects, which a real API server enforces as they are (the local one, as token grants). */
+function rbacOf(objects: KubeObject[]): KubeObject[] {
+  return objects.filter((o) => RBAC_KINDS.has(o.kind));
+}
+
 /** Both clusters, accepting only the tokens of the install's identities, the admin's and `options`'. */
 async function startServers(stack: Stack, install: Install, options: SystemOptions): Promise<Record<ClusterName, ApiServer>> {
   const crds = await crdFiles();
   const stopServer = (server: ApiServer): Promise<void> => server.stop();
-  const publicServer = await startApiServer({ name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT], tokens: tokensFor('public', install.identities) });
+  const publicServer = await startTestApiServer({
+    name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT], tokens: tokensFor('public', install.identities), rbac: rbacOf(render('public')),
+  });
   stack.push(publicServer, stopServer);
-  const internalServer = await startApiServer({
+  const internalServer = await startTestApiServer({
     name: 'internal',
+    rbac: rbacOf(render('private')),
     crdFiles: [...crds, 'local/crds/tekton.yaml'],
     namespaces: [install.serviceNamespace],
     tokens: { ...tokensFor('internal', install.identities), ...options.extraInternalTokens },

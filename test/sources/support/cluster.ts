@@ -1,8 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer } from '../../../local/apiserver/index.js';
 import type { ApiServer, ApiServerOptions } from '../../../local/apiserver/index.js';
 import { createClusterPort } from '../../../shared/kube/client-port.js';
 import type { ClusterPort } from '../../../shared/kube/port.js';
+import { startTestApiServer } from '../../support/test-api-server.js';
 
 export interface TestCluster {
   server: ApiServer;
@@ -10,9 +10,9 @@ export interface TestCluster {
   port: ClusterPort;
 }
 
-/** A local API server with the InternalRequest and Tekton CRDs, a `tenant` namespace, and a client. */
+/** An API server (local, or real with TEST_CLUSTER=kube) with the InternalRequest and Tekton CRDs, a `tenant` namespace, and a client. */
 export async function startTestCluster(options: ApiServerOptions = {}): Promise<TestCluster> {
-  const server = await startApiServer({
+  const server = await startTestApiServer({
     name: 'public',
     crdFiles: ['knative/crds/internalrequests.yaml', 'local/crds/tekton.yaml'],
     namespaces: ['tenant'],

@@ -1,0 +1,46 @@
+/**
+ * `npm run test:kube [-- <jest args>]`: the suites that exercise production code through an API server,
+ * run against real kube-apiservers (TEST_CLUSTER=kube), plus the checks by Knative's and Tekton's own
+ * code. Checks the tools first and builds the Go programs with visible progress, so a missing tool is
+ * named at once and a cold build never counts against a test's timeout.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { BINARIES, ensureBinaries, goCommand } from './binaries.js';
+import type { BinaryName } from './binaries.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** One test code base: these are the same suites `npm test` runs against the local API server. */
+export const KUBE_SUITES = [
+  'test/functions/',
+  'test/sources/',
+  'test/rbac/least-privilege.test.ts',
+  'test/e2e/real-clusters.test.ts',
+  'test/kube/',
+];
+
+function checkKubectl(): void {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new Error('kubectl (1.27 or later) is not on the PATH: the suites render knative/ with `kubectl kustomize` and drive the servers with it');
+  }
+}
+
+async function main(): Promise<void> {
+  goCommand();
+  checkKubectl();
+  await ensureBinaries(Object.keys(BINARIES) as BinaryName[]);
+  const jest = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...KUBE_SUITES, ...process.argv.slice(2)], {
+    cwd: ROOT,
+    env: { ...process.env, TEST_CLUSTER: 'kube' },
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number>((done) => jest.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0))));
+  process.exit(code);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`test:kube: ${(error as Error).message}\n`);
+  process.exit(1);
+});
