@@ -17,7 +17,10 @@ export class Faults {
   private failures: FailRule[] = [];
   private latencies: LatencyRule[] = [];
 
-  constructor(private readonly closeWatchesOf: (resource: string | undefined, graceful: boolean) => void) {}
+  constructor(
+    private readonly closeWatchesOf: (resource: string | undefined, graceful: boolean) => void,
+    private readonly compactHistory: () => Promise<void> | void,
+  ) {}
 
   failNext(rule: FailRule): void {
     this.failures.push({ ...rule });
@@ -35,6 +38,11 @@ export class Faults {
   /** Ends open watch streams cleanly, as a server-side watch timeout does. */
   endWatches(resource?: string): void {
     this.closeWatchesOf(resource, true);
+  }
+
+  /** Forgets past changes, as etcd compaction does: a watch or paged list resuming from an earlier resourceVersion gets 410 Gone. */
+  async expireHistory(): Promise<void> {
+    await this.compactHistory();
   }
 
   clear(): void {

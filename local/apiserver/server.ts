@@ -43,7 +43,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const faults = new Faults((resource, graceful) => {
     if (resource === undefined) core.hub.closeWatches(undefined, graceful);
     else core.registry.storageKeysOf(resource).forEach((key) => core.hub.closeWatches(key, graceful));
-  });
+  }, () => core.hub.compact());
   let hostPort = '';
   const router = new Router({
     core, faults, counter, openApi: new OpenApiRoute(core), hostPort: () => hostPort,

@@ -34,6 +34,8 @@ export interface ApiServerFaults {
   cutWatches(resource?: string): void;
   /** Ends open watch streams cleanly, like a server-side watch timeout (all, or those of one plural). */
   endWatches(resource?: string): void;
+  /** Forgets past changes, as etcd compaction does: resuming a watch or paged list from an earlier resourceVersion gets 410 Gone. */
+  expireHistory(): Promise<void>;
   clear(): void;
 }
 

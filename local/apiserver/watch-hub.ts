@@ -88,6 +88,14 @@ export class WatchHub {
     return out;
   }
 
+  /** Forgets every retained event, as an etcd compaction at the current revision does: resuming from before it is 410 Expired. */
+  compact(): void {
+    if (this.size === 0) return;
+    this.lastEvicted = this.at(this.size - 1).rv;
+    this.start = 0;
+    this.size = 0;
+  }
+
   /** Ends open watches (all, or those of one storage key), abruptly unless `graceful`. */
   closeWatches(key?: string, graceful = false): void {
     for (const [k, scopes] of this.watchers) {

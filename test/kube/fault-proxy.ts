@@ -19,6 +19,8 @@ export interface FaultProxyOptions {
   caPem: string;
   /** Sent for requests that carry no Authorization header (a cluster without tokens serves everyone as admin). */
   defaultToken?: string;
+  /** What `faults.expireHistory()` does to the real server (compact its etcd). */
+  expireHistory: () => Promise<void>;
 }
 
 export interface FaultProxy {
@@ -56,7 +58,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (graceful) watch.res.end();
       else watch.res.socket?.destroy();
     }
-  });
+  }, options.expireHistory);
 
   const forward = (req: IncomingMessage, res: ServerResponse, key: ReturnType<typeof keyOf>): void => {
     const headers = { ...req.headers, host: new URL(options.upstream).host };

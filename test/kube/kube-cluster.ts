@@ -27,6 +27,8 @@ export interface RbacObject {
 export interface KubeClusterOptions extends ApiServerOptions {
   /** RBAC objects to apply as they are (ClusterRole, ClusterRoleBinding, Role, RoleBinding). */
   rbac?: RbacObject[];
+  /** A real server's watch cache (default on); off, `faults.expireHistory()` makes resumed watches 410 Gone. */
+  watchCache?: boolean;
 }
 
 const SERVICE_ACCOUNT_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
@@ -92,13 +94,15 @@ async function applyRbac(plane: ControlPlane, options: KubeClusterOptions): Prom
 export async function startKubeCluster(options: KubeClusterOptions = {}): Promise<ApiServer> {
   const name = options.name ?? 'kube';
   const identities = Object.entries(options.tokens ?? {}).map(([token, grants]) => identityOf(token, grants));
-  const plane = await startControlPlane({ name, identities, ...(options.port ? { port: options.port } : {}) });
+  const plane = await startControlPlane({ name, identities, watchCache: options.watchCache ?? true, ...(options.port ? { port: options.port } : {}) });
   try {
     const crds = [...((options.crds ?? []) as Parameters<typeof installCrds>[1]), ...crdObjects(options.crdFiles ?? [])];
     await installCrds(plane, crds);
     await createNamespaces(plane, options.namespaces ?? []);
     await applyRbac(plane, options);
-    const proxy = await startFaultProxy({ upstream: plane.url, caPem: plane.caPem, ...(options.tokens ? {} : { defaultToken: plane.adminToken }) });
+    const proxy = await startFaultProxy({
+      upstream: plane.url, caPem: plane.caPem, expireHistory: () => plane.compact(), ...(options.tokens ? {} : { defaultToken: plane.adminToken }),
+    });
     const kubeconfig = (opts?: KubeconfigOptions): string => kubeconfigYaml(name, proxy.url, opts);
     return {
       url: proxy.url,

@@ -22,7 +22,7 @@ export const onRealKube = (): boolean => testBackend() === 'kube';
  */
 export async function startTestApiServer(options: KubeClusterOptions = {}): Promise<ApiServer> {
   if (testBackend() === 'local') {
-    const { rbac: _appliedOnlyOnRealServers, ...local } = options;
+    const { rbac: _appliedOnlyOnRealServers, watchCache: _aRealServersCache, ...local } = options;
     return startApiServer(local);
   }
   const { startKubeCluster } = await import('../kube/kube-cluster.js');

@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ApiServer, ApiServerOptions } from '../../../local/apiserver/index.js';
+import type { ApiServer } from '../../../local/apiserver/index.js';
+import type { KubeClusterOptions } from '../../kube/kube-cluster.js';
 import { createClusterPort } from '../../../shared/kube/client-port.js';
 import type { ClusterPort } from '../../../shared/kube/port.js';
 import { startTestApiServer } from '../../support/test-api-server.js';
@@ -11,7 +12,7 @@ export interface TestCluster {
 }
 
 /** An API server (local, or real with TEST_CLUSTER=kube) with the InternalRequest and Tekton CRDs, a `tenant` namespace, and a client. */
-export async function startTestCluster(options: ApiServerOptions = {}): Promise<TestCluster> {
+export async function startTestCluster(options: KubeClusterOptions = {}): Promise<TestCluster> {
   const server = await startTestApiServer({
     name: 'public',
     crdFiles: ['knative/crds/internalrequests.yaml', 'local/crds/tekton.yaml'],
