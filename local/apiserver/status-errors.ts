@@ -76,12 +76,30 @@ export const expired = (message: string): ApiError => new ApiError(410, 'Expired
 export const patchRejected = (): ApiError =>
   new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
 
+function causesText(causes: StatusCause[]): string | undefined {
+  const texts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  return texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
+}
+
 /** 422 Invalid: `Widget.example.com "w1" is invalid: <one>` or `…: [<a>, <b>]`. */
 export function invalid(r: ResourceName, name: string, causes: StatusCause[]): ApiError {
-  const texts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
-  const joined = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
   const groupKind = r.group ? `${r.kind}.${r.group}` : r.kind;
-  return new ApiError(422, 'Invalid', `${groupKind} "${name}" is invalid: ${joined}`, { name, group: r.group, kind: r.kind, causes });
+  return new ApiError(422, 'Invalid', `${groupKind} "${name}" is invalid: ${causesText(causes)}`, { name, group: r.group, kind: r.kind, causes });
+}
+
+/**
+ * 422 Invalid named by resource, not kind (`widgets.example.com "w1" is invalid: …`): what kube-apiserver
+ * says when an update's object metadata fails before the kind's own validation runs.
+ */
+export function invalidResource(r: ResourceName, name: string, causes: StatusCause[]): ApiError {
+  return new ApiError(422, 'Invalid', `${qualified(r)} "${name}" is invalid: ${causesText(causes)}`, { name, group: r.group, kind: r.plural, causes });
+}
+
+/** 409 Conflict of a replace whose uid is not the stored one: etcd's uid precondition fails, as kube-apiserver reports it. */
+export function uidPreconditionFailed(r: ResourceName, namespace: string | undefined, name: string, sentUid: string, storedUid: string): ApiError {
+  const key = ['/registry', r.group || undefined, r.plural, namespace, name].filter((part) => part !== undefined).join('/');
+  const why = `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${sentUid}, UID in object meta: ${storedUid}`;
+  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(r)} "${name}": ${why}`, { name, group: r.group, kind: r.plural });
 }
 
 export function successStatus(details: StatusDetails): Omit<Status, 'message' | 'reason'> {

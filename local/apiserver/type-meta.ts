@@ -29,6 +29,7 @@ export function checkTypeMeta(def: ResourceDef, body: Record<string, unknown>, n
     throw badRequest(`the API version in the data (${typeof apiVersion === 'string' ? apiVersion : ''}) does not match the expected API version (${apiVersionOf(def)})`);
   }
   if (kind !== def.kind) {
-    throw invalid(def, name, [{ reason: 'FieldValueInvalid', field: 'kind', message: `Invalid value: ${JSON.stringify(kind)}: must be ${def.kind}` }]);
+    // Named by the kind the body claims, as kube-apiserver names it.
+    throw invalid({ ...def, kind }, name, [{ reason: 'FieldValueInvalid', field: 'kind', message: `Invalid value: ${JSON.stringify(kind)}: must be ${def.kind}` }]);
   }
 }

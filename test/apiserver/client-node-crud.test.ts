@@ -1,3 +1,4 @@
+import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { startApiServer } from '../../local/apiserver/index.js';
@@ -11,7 +12,7 @@ const ns = 'team-a';
 const ref = (name: string) => ({ group: GROUP, version: VERSION, namespace: ns, plural: WIDGETS, name });
 
 beforeAll(async () => {
-  server = await startApiServer({ crds: [WIDGET_CRD], namespaces: [ns] });
+  server = await startTestApiServer({ crds: [WIDGET_CRD], namespaces: [ns] });
   api = kubeConfigFor(server.kubeconfig()).makeApiClient(k8s.CustomObjectsApi);
 });
 afterAll(() => server.stop());
@@ -235,7 +236,7 @@ describe('update (PUT)', () => {
     const body = { ...created, metadata: { ...created.metadata, resourceVersion: undefined } };
     const error = await failure(api.replaceNamespacedCustomObject({ ...ref('u2'), body }));
     expect(statusOf(error)).toBe(422);
-    expect(bodyOf(error).message).toBe('Widget.example.com "u2" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+    expect(bodyOf(error).message).toBe('widgets.example.com "u2" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
   });
 });
 

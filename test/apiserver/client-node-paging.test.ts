@@ -1,3 +1,4 @@
+import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { startApiServer } from '../../local/apiserver/index.js';
@@ -11,7 +12,7 @@ let server: ApiServer;
 let api: k8s.CustomObjectsApi;
 
 beforeAll(async () => {
-  server = await startApiServer({ crds: [WIDGET_CRD], namespaces: ['pg', 'pg-2', 'snap'] });
+  server = await startTestApiServer({ crds: [WIDGET_CRD], namespaces: ['pg', 'pg-2', 'snap'] });
   api = kubeConfigFor(server.kubeconfig()).makeApiClient(k8s.CustomObjectsApi);
 });
 afterAll(() => server.stop());

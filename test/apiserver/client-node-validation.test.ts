@@ -1,3 +1,4 @@
+import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { startApiServer } from '../../local/apiserver/index.js';
@@ -16,7 +17,7 @@ const withMeta = (name: string, meta: object): Widget => ({ ...widget(name), met
 const NAME_PART = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
 beforeAll(async () => {
-  server = await startApiServer({ crds: [WIDGET_CRD], namespaces: [ns] });
+  server = await startTestApiServer({ crds: [WIDGET_CRD], namespaces: [ns] });
   api = kubeConfigFor(server.kubeconfig()).makeApiClient(k8s.CustomObjectsApi);
 });
 afterAll(() => server.stop());
@@ -63,13 +64,15 @@ describe('metadata keys and finalizer names are qualified names', () => {
 });
 
 describe('immutable metadata', () => {
-  it('when a patch or replace carries another uid, then it answers 422 field is immutable instead of overwriting', async () => {
+  it('when a patch carries another uid, then it answers 422 field is immutable; a replace, 409 because its uid is a precondition', async () => {
     const created = await create(widget('recreated'));
     const patchError = await failure(api.patchNamespacedCustomObject({ ...where, name: 'recreated', body: { metadata: { uid: 'an-older-uid' }, spec: { size: 2 } } }, mergePatch));
     expect(statusOf(patchError)).toBe(422);
     expect(bodyOf(patchError).message).toBe('Widget.example.com "recreated" is invalid: metadata.uid: Invalid value: "an-older-uid": field is immutable');
     const body = { ...created, metadata: { ...created.metadata, uid: 'an-older-uid' } };
-    expect(statusOf(await failure(api.replaceNamespacedCustomObject({ ...where, name: 'recreated', body })))).toBe(422);
+    const replaceError = await failure(api.replaceNamespacedCustomObject({ ...where, name: 'recreated', body }));
+    expect(statusOf(replaceError)).toBe(409);
+    expect(bodyOf(replaceError).message).toBe(`Operation cannot be fulfilled on widgets.example.com "recreated": StorageError: invalid object, Code: 4, Key: /registry/example.com/widgets/${ns}/recreated, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: an-older-uid, UID in object meta: ${created.metadata?.uid ?? ""}`);
   });
 });
 
@@ -91,7 +94,7 @@ describe('a custom resource body names its apiVersion and kind', () => {
   it('when kind names another kind, then create answers 422', async () => {
     const error = await failure(create({ apiVersion: `${GROUP}/${VERSION}`, kind: 'Gadget', metadata: { name: 'gadget' }, spec: { size: 1 } }));
     expect(statusOf(error)).toBe(422);
-    expect(bodyOf(error).message).toBe('Widget.example.com "gadget" is invalid: kind: Invalid value: "Gadget": must be Widget');
+    expect(bodyOf(error).message).toBe('Gadget.example.com "gadget" is invalid: kind: Invalid value: "Gadget": must be Widget');
   });
 
   it('when a replace drops kind, then it answers 400 too', async () => {

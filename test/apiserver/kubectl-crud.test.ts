@@ -1,3 +1,4 @@
+import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApiServer, type ApiServer } from '../../local/apiserver/index.js';
 import { describeIfKubectl, kubectlFor, parseTable, until, type Kubectl } from './kubectl-cli.js';
@@ -14,7 +15,7 @@ describeIfKubectl(describe, 'kubectl create/get/apply/patch/label/delete')('kube
   let kubectl: Kubectl;
 
   beforeAll(async () => {
-    server = await startApiServer({ crds: [WIDGET_CRD] });
+    server = await startTestApiServer({ crds: [WIDGET_CRD] });
     kubectl = await kubectlFor(server);
   });
 

@@ -1,3 +1,4 @@
+import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../local/apiserver/index.js';
@@ -12,7 +13,7 @@ describeIfKubectl(describe, 'kubectl wait')('kubectl wait against the local API 
   let customObjects: CustomObjectsApi;
 
   beforeAll(async () => {
-    server = await startApiServer({ crds: [WIDGET_CRD] });
+    server = await startTestApiServer({ crds: [WIDGET_CRD] });
     kubectl = await kubectlFor(server);
     const config = new KubeConfig();
     config.loadFromString(server.kubeconfig());

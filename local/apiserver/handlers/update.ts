@@ -3,7 +3,7 @@ import { admit, parseFieldValidation } from '../admission.js';
 import { commitWrite } from '../commit.js';
 import { present } from '../core.js';
 import { isPlainObject, jsonEqual } from '../kube-object.js';
-import { badRequest, conflict, invalid } from '../status-errors.js';
+import { badRequest, conflict, invalidResource, uidPreconditionFailed } from '../status-errors.js';
 import { decodeObjectBody, isDryRun, warningHeaders } from './body.js';
 import { storedOrNotFound } from './read.js';
 import type { Call } from '../core.js';
@@ -37,12 +37,19 @@ export function applyUpdate(call: Call, body: unknown, stored: KubeObject, verb:
   return { code: 200, body: present(def, save(call, object, stored)), headers: warningHeaders(warnings) };
 }
 
+/** A replace's uid is a precondition on the stored object (a patch that changes it is refused as immutable instead). */
+function checkUid(call: Call, body: unknown, stored: KubeObject): void {
+  const uid = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata.uid : undefined;
+  if (typeof uid !== 'string' || uid === '' || uid === stored.metadata.uid) return;
+  throw uidPreconditionFailed(call.def, call.info.namespace, call.info.name ?? '', uid, String(stored.metadata.uid));
+}
+
 function checkResourceVersion(call: Call, body: unknown, stored: KubeObject): void {
   const meta = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata : {};
   const rv = meta.resourceVersion;
   if (rv === undefined || rv === '') {
     if (call.def.strategy === 'namespace') return;
-    throw invalid(call.def, call.info.name ?? '', [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+    throw invalidResource(call.def, call.info.name ?? '', [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
   }
   if (rv !== stored.metadata.resourceVersion) throw conflict(call.def, call.info.name ?? '');
 }
@@ -59,6 +66,7 @@ export function handleUpdate(call: Call): Reply {
   const body = decodeObjectBody(call);
   checkIdentity(call, body);
   const stored = storedOrNotFound(call);
+  checkUid(call, body, stored);
   checkResourceVersion(call, body, stored);
   if (call.info.subresource === 'finalize') return finalizeNamespace(call, body, stored);
   return applyUpdate(call, body, stored, 'update');
