@@ -72,10 +72,10 @@ describe('Status relay: when it is done (Succeeded condition not Unknown)', () =
     });
   });
 
-  it('(better) string results are also copied on failure', () => {
-    expect(relayed({ condition: { status: 'False', reason: 'Failed', message: 'm' }, results: RESULTS })).toMatchObject({
-      results: { message: 'Hello, world!' },
-    });
+  it('failure → no results (as the Go operator): a result written before the run failed is not handed back', () => {
+    const failed = relayed({ condition: { status: 'False', reason: 'Failed', message: 'm' }, results: [{ name: 'result', value: 'Success' }] });
+    expect(failed).toMatchObject({ conditions: [{ status: 'False', reason: 'Failed' }] });
+    expect(failed).not.toHaveProperty('results');
   });
 
   it('a run without string results leaves status.results unset', () => {

@@ -18,8 +18,9 @@ function completionTimeOf(pr: PipelineRun, now: Date): Date {
 /**
  * The status patch that brings a request in line with its PipelineRun, or null when nothing needs
  * writing (so a repeated event is a no-op): a run of another request, an already completed request,
- * or a running request that already says so. String results are copied on failure too, so a task
- * need not exit 0 just to hand its results back.
+ * or a running request that already says so. Results come back only on success, as the Go operator
+ * does: release pipelines read `.status.results` whatever the outcome (an embargo check reads `result`
+ * even after the request failed), so a result a run wrote before it failed must not be handed back.
  */
 export function relayStatus(ir: InternalRequest, pr: PipelineRun, now: Date): MergePatch | null {
   if (!belongsTo(pr, ir) || isCompleted(ir)) return null;
@@ -31,7 +32,7 @@ export function relayStatus(ir: InternalRequest, pr: PipelineRun, now: Date): Me
       pipelineRun,
       succeeded: hasPipelineRunSucceeded(pr),
       message: findPipelineRunCondition(pr)?.message ?? '',
-      results: stringResults(pr),
+      results: hasPipelineRunSucceeded(pr) ? stringResults(pr) : {},
       completionTime: completionTimeOf(pr, now),
     },
     now,

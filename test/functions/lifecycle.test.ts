@@ -96,15 +96,16 @@ describe('InternalRequest lifecycle through the four functions', () => {
     console.log(`API calls for one InternalRequest over the happy path: ${all}\n${perFunction.join('\n')}`);
   });
 
-  it('when the run fails, then the request is Failed with the run message, its string results and a completionTime', async () => {
+  it('when the run fails after a task wrote result=Success, then the request is Failed with the run message and a completionTime, and hands back no results', async () => {
     const ir = await startRequest('fails');
-    const relayed = await finishRun(ir, { status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1)', results: [{ name: 'ERROR', value: 'bad' }] });
+    const relayed = await finishRun(ir, { status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1)', results: [{ name: 'result', value: 'Success' }] });
     expect(replyOf(relayed, INTERNAL_REQUEST_COMPLETED).data).toMatchObject({ name: 'fails' });
     const failed = (await readRequest(clusters, ir)) as InternalRequest;
     expect(failed.status?.conditions).toEqual([
-      expect.objectContaining({ type: 'Succeeded', status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1)' }),
+      expect.objectContaining({ type: 'Succeeded', status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1)' }),
     ]);
-    expect(failed.status).toMatchObject({ results: { ERROR: 'bad' }, completionTime: expect.any(String) });
+    expect(failed.status).toMatchObject({ completionTime: expect.any(String) });
+    expect(failed.status).not.toHaveProperty('results');
   });
 
   it('when the config says debug, then the run is kept after completion', async () => {
