@@ -5,6 +5,7 @@ import { AlreadyExistsError, ClusterUnreachableError, ConflictError, GoneError, 
  * The one place that turns an error into the HTTP status the broker acts on (ADR 0004):
  * 400 is final (dead letter); 409, 429 and 503 are transient and retried with backoff; 500 is our own
  * failure (misconfiguration, a write the API server refused), also retried, then dead-lettered.
+ * An ObjectGoneError is no failure at all: the wrapper answers 204 (the object was deleted meanwhile).
  */
 export function statusForError(err: unknown): number {
   if (err instanceof MalformedEventError) return 400;

@@ -3,12 +3,13 @@ import type { HttpFunction, Request, Response } from '@google-cloud/functions-fr
 import type { CloudEvent } from 'cloudevents';
 import { acceptEvent, parseCloudEvent, toBinaryMessage } from '../events/index.js';
 import type { EventSpec, ReceivedOf } from '../events/index.js';
-import { ConflictError } from '../kube/index.js';
+import { ConflictError, ObjectGoneError } from '../kube/index.js';
 import { PROMETHEUS_CONTENT_TYPE, createLogger, eventsTotal, metricsRegistry } from '../observability/index.js';
 import type { LogFields, LogLevel, Logger } from '../observability/index.js';
 import { statusForError } from './error-status.js';
 import { contextFromEnv } from './function-context.js';
 import type { FunctionContext } from './function-context.js';
+import { done } from './outcome.js';
 import type { Outcome } from './outcome.js';
 
 /** What a function consumes and emits; manifests and the local broker check their Triggers against it. */
@@ -113,6 +114,8 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
       const outcome = await withConflictRetry(() => definition.handle(received, context()), attempts, fields);
       return { ...fields, outcome: outcome.note, status: sendOutcome(res, outcome, definition.emits) };
     } catch (err) {
+      // The object this event is about was deleted while it was handled: nothing is left to do or retry.
+      if (err instanceof ObjectGoneError) return { ...fields, outcome: `object gone: ${err.message}`, status: sendOutcome(res, done('object gone'), definition.emits) };
       const status = statusForError(err);
       const message = err instanceof Error ? err.message : String(err);
       res.status(status).type('text/plain').send(message);

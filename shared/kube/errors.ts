@@ -17,6 +17,10 @@ export class NotFoundError extends KubeApiError {
   override name = 'NotFoundError';
 }
 /** 409 because the object changed since it was read (a resourceVersion precondition failed). */
+/** 404 to a write of a named object: it was deleted after it was read, so there is nothing left to do. */
+export class ObjectGoneError extends NotFoundError {
+  override name = 'ObjectGoneError';
+}
 export class ConflictError extends KubeApiError {
   override name = 'ConflictError';
 }
@@ -67,7 +71,8 @@ function parseStatus(body: unknown): StatusBody {
 type KubeApiErrorClass = new (message: string, code: number, reason: string, detail: string) => KubeApiError;
 
 function classFor(code: number, reason: string, verb: string): KubeApiErrorClass {
-  if (code === 404) return NotFoundError;
+  // A create's 404 is a missing namespace (a misconfiguration); a patch's is an object deleted meanwhile.
+  if (code === 404) return verb === 'patch' || verb === 'update' ? ObjectGoneError : NotFoundError;
   if (code === 409) {
     if (reason === 'AlreadyExists' || (reason === '' && verb === 'create')) return AlreadyExistsError;
     return ConflictError;

@@ -52,6 +52,13 @@ describe('transient failures answer with a status the broker retries', () => {
     expect(((await readRequest(clusters, ir)) as InternalRequest).status?.conditions?.[0]?.reason).toBe('Running');
   });
 
+  it('when the request is deleted between its read and the write (404 to the patch), then 204: nothing is left to do, so nothing is retried', async () => {
+    const ir = await createRequest(clusters, 'deleted-meanwhile');
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests', count: 1, code: 404, reason: 'NotFound' });
+    const answered = await deliver('admission', objectEvent('add', ir, clusters.publicServer));
+    expect({ status: answered.status, text: answered.text }).toEqual({ status: 204, text: '' });
+  });
+
   it('when reading the config is forbidden (403), then 500 with a message naming the call, retried and then dead-lettered', async () => {
     const ir = await createRequest(clusters, 'bad-config');
     clusters.internalServer.faults.failNext({ verb: 'get', resource: 'internalservicesconfigs', count: 1, code: 403, reason: 'Forbidden' });
