@@ -1,4 +1,6 @@
 import type { InternalRequest, InternalServicesConfigSpec, Param } from '../api/index.js';
+import { duplicateParamName, invalidParamName, resultReferenceIn } from './tekton-params.js';
+import { timeoutsRefusal } from './tekton-timeouts.js';
 
 /** One admission rule: the reason to reject a request, or undefined when the rule is satisfied. */
 export interface AdmissionCheck {
@@ -17,12 +19,6 @@ export const ADMISSION_LIMITS = {
   /** A label value's length; the request's name becomes one on its PipelineRun. */
   labelValue: 63,
 } as const;
-
-/** Tekton parameter names: letters, digits, `_`, `-` and `.`, starting with a letter or `_`. */
-export const TEKTON_PARAM_NAME = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
-
-/** A Go duration (time.ParseDuration) without sign, as Tekton's timeouts accept. */
-const GO_DURATION = /^(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 
 /** Formats a list the way the reference controller's messages do (Go's `%v`). */
 function goList(items: readonly string[]): string {
@@ -78,29 +74,17 @@ const serviceAccountAllowed: AdmissionCheck = {
   },
 };
 
-function invalidParamName(names: readonly string[], field: string): string | undefined {
-  const invalid = names.find((name) => !TEKTON_PARAM_NAME.test(name));
-  if (invalid === undefined) return undefined;
-  return (
-    `the parameter name (${invalid}) in ${field} is not a valid Tekton parameter name: it must start with ` +
-    'a letter or underscore and contain only letters, digits, underscores, hyphens and dots'
-  );
-}
-
-function duplicateParamName(names: readonly string[], field: string): string | undefined {
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  return duplicate === undefined ? undefined : `the parameter name (${duplicate}) appears twice in ${field}`;
-}
-
 const paramNamesValid: AdmissionCheck = {
   name: 'param-names-valid',
   reject: (ir) => {
+    const names = Object.keys(ir.spec.params ?? {});
     const refNames = ir.spec.pipeline.pipelineRef.params.map((param) => param.name);
     const refField = 'spec.pipeline.pipelineRef.params';
     return (
-      invalidParamName(Object.keys(ir.spec.params ?? {}), 'spec.params') ??
+      invalidParamName(names, 'spec.params') ??
       invalidParamName(refNames, refField) ??
-      duplicateParamName(refNames, refField)
+      duplicateParamName(refNames, refField) ??
+      duplicateParamName(names, 'spec.params')
     );
   },
 };
@@ -116,6 +100,22 @@ const paramsWithinLimits: AdmissionCheck = {
     return bytes > ADMISSION_LIMITS.paramBytes
       ? `spec.params has ${bytes} bytes, more than the limit of ${ADMISSION_LIMITS.paramBytes}`
       : undefined;
+  },
+};
+
+/** Tekton refuses a PipelineRun param value naming a task result; it leaves resolver params alone, as this does. */
+const paramValuesUseNoResults: AdmissionCheck = {
+  name: 'param-values-use-no-results',
+  reject: (ir) => {
+    for (const [name, value] of Object.entries(ir.spec.params ?? {})) {
+      const reference = resultReferenceIn(value);
+      if (reference === undefined) continue;
+      return (
+        `the value of spec.params.${name} uses the task result ${reference}, which a PipelineRun parameter ` +
+        'cannot: results exist only inside the run'
+      );
+    }
+    return undefined;
   },
 };
 
@@ -139,16 +139,10 @@ const nameFitsLabel: AdmissionCheck = {
       : undefined,
 };
 
-const timeoutsAreDurations: AdmissionCheck = {
-  name: 'timeouts-are-durations',
-  reject: (ir) => {
-    const invalid = Object.entries(ir.spec.timeouts ?? {}).find(
-      ([, value]) => typeof value === 'string' && !GO_DURATION.test(value),
-    );
-    return invalid === undefined
-      ? undefined
-      : `spec.timeouts.${invalid[0]} (${String(invalid[1])}) is not a duration such as 1h30m0s`;
-  },
+/** Go durations that Tekton accepts together: none negative, tasks and finally within the pipeline. */
+const timeoutsTektonAccepts: AdmissionCheck = {
+  name: 'timeouts-tekton-accepts',
+  reject: (ir) => timeoutsRefusal(ir.spec.timeouts),
 };
 
 /** Access rules first, in the reference's order, then the checks that stop a request failing later. */
@@ -159,7 +153,8 @@ export const ADMISSION_CHECKS: readonly AdmissionCheck[] = [
   serviceAccountAllowed,
   paramNamesValid,
   paramsWithinLimits,
+  paramValuesUseNoResults,
   labelsWithinLimits,
   nameFitsLabel,
-  timeoutsAreDurations,
+  timeoutsTektonAccepts,
 ];

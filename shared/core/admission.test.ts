@@ -204,7 +204,7 @@ describe('Admission (better): oversized specs (params or labels) rejected with a
       rejected: `the internal request name (${'n'.repeat(64)}) is longer than 63 characters and cannot label its PipelineRun`,
     },
     { name: 'a timeout that is no Go duration', parts: { spec: { timeouts: { pipeline: '1 hour' } } }, rejected: 'spec.timeouts.pipeline (1 hour) is not a duration such as 1h30m0s' },
-    { name: 'exactly at the limits → admitted', parts: { spec: { params: Object.fromEntries(Object.entries(manyParams).slice(1)), timeouts: { pipeline: '1h30m0s', tasks: '0', finally: '1.5s' } } }, rejected: undefined },
+    { name: 'exactly at the limits → admitted', parts: { spec: { params: Object.fromEntries(Object.entries(manyParams).slice(1)), timeouts: { pipeline: '1h30m0s', tasks: '1h', finally: '1.5s' } } }, rejected: undefined },
   ];
   it.each(table)('$name', ({ parts, rejected }) => {
     expect(rejectionOf(parts as RequestParts)).toBe(rejected);

@@ -68,17 +68,28 @@ describe('The PipelineRun (on the internal cluster, in the config namespace)', (
     });
   });
 
-  it("(better) a user-given namespace or kind param is replaced, not duplicated: no other namespace's Pipeline", () => {
-    const params = [
-      { name: 'namespace', value: 'someone-else' },
-      { name: 'name', value: 'hello' },
-      { name: 'kind', value: 'task' },
-    ];
-    expect(build(cluster(params)).spec.pipelineRef.params).toEqual([
+  describe("(better) any user-given namespace or kind param is replaced, not duplicated: no other namespace's Pipeline", () => {
+    const forced = [
       { name: 'name', value: 'hello' },
       { name: 'namespace', value: 'tenant' },
       { name: 'kind', value: 'pipeline' },
-    ]);
+    ];
+    it.each([
+      { behaviour: 'lowercase namespace and kind', namespace: 'namespace', kind: 'kind' },
+      { behaviour: 'namespace and kind in other cases, which Tekton takes for the same names', namespace: 'Namespace', kind: 'KIND' },
+      { behaviour: 'mixed case', namespace: 'nameSPACE', kind: 'Kind' },
+    ])('$behaviour', ({ namespace, kind }) => {
+      const params = [
+        { name: namespace, value: 'someone-else' },
+        { name: 'name', value: 'hello' },
+        { name: kind, value: 'task' },
+      ];
+      expect(build(cluster(params)).spec.pipelineRef.params).toEqual(forced);
+    });
+
+    it.each(['Namespace', 'NAMESPACE', 'Kind', 'KIND'])('%s alone is replaced too', (name) => {
+      expect(build(cluster([{ name: 'name', value: 'hello' }, { name, value: 'x' }])).spec.pipelineRef.params).toEqual(forced);
+    });
   });
 
   it('spec.params from spec.params (string type)', () => {

@@ -22,7 +22,10 @@ export function pipelineRunName(uid: string): string {
   return `${PIPELINE_RUN_NAME_PREFIX}${uid}`;
 }
 
-/** The cluster resolver's parameters the request may not choose: they decide whose Pipeline runs. */
+/**
+ * The cluster resolver's parameters the request may not choose: they decide whose Pipeline runs. Matched
+ * in any case, because Tekton takes `Namespace` and `namespace` for one name and refuses the pair.
+ */
 const CLUSTER_RESOLVER_FORCED = ['namespace', 'kind'];
 
 function pipelineRefParams(ir: InternalRequest): PipelineRunParam[] {
@@ -30,7 +33,7 @@ function pipelineRefParams(ir: InternalRequest): PipelineRunParam[] {
   const given = params.map(({ name, value }) => ({ name, value }));
   if (resolver !== 'cluster') return given;
   return [
-    ...given.filter((param) => !CLUSTER_RESOLVER_FORCED.includes(param.name)),
+    ...given.filter((param) => !CLUSTER_RESOLVER_FORCED.includes(param.name.toLowerCase())),
     { name: 'namespace', value: ir.metadata.namespace },
     { name: 'kind', value: 'pipeline' },
   ];
