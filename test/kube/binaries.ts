@@ -19,11 +19,29 @@ export interface GoBinary {
   module: string;
   /** The package to build, by import path. */
   pkg: string;
+  /** Linker flags, e.g. the version a Kubernetes binary reports (derived from go.mod, so the cache key covers them). */
+  ldflags?: () => string;
+}
+
+/** The version go.mod requires of `path` in `module`. */
+export function requiredVersion(module: string, path: string): string {
+  const goMod = readFileSync(join(KUBE_DIR, module, 'go.mod'), 'utf8');
+  const found = new RegExp(`^\\s*${path.replaceAll('.', '\\.')}\\s+(v\\S+)`, 'm').exec(goMod)?.[1];
+  if (!found) throw new Error(`test/kube/${module}/go.mod requires no ${path}`);
+  return found;
+}
+
+/** What `make` stamps into Kubernetes binaries: without it /version says v0.0.0-master, and kubectl's version skew checks see nonsense. */
+function kubernetesVersion(): string {
+  const version = requiredVersion('controlplane', 'k8s.io/kubernetes');
+  const [major, minor] = version.slice(1).split('.');
+  const pkg = 'k8s.io/component-base/version';
+  return [`-X ${pkg}.gitVersion=${version}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`].join(' ');
 }
 
 export const BINARIES = {
   etcd: { name: 'etcd', module: 'controlplane', pkg: 'go.etcd.io/etcd/server/v3' },
-  kubeApiserver: { name: 'kube-apiserver', module: 'controlplane', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver' },
+  kubeApiserver: { name: 'kube-apiserver', module: 'controlplane', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', ldflags: kubernetesVersion },
   apiserverReceiveAdapter: { name: 'apiserver_receive_adapter', module: 'knative', pkg: 'knative.dev/eventing/cmd/apiserver_receive_adapter' },
   knativeValidate: { name: 'knative-validate', module: 'knative', pkg: './validate' },
   tektonValidate: { name: 'tekton-validate', module: 'tekton', pkg: './validate' },
@@ -58,9 +76,11 @@ export function moduleKey(module: string): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-/** Where the binary is (or will be) cached: `<cache>/<module>-<key>/<name>`. */
+/** Where the binary is (or will be) cached: `<cache>/<module>-<key>/<name>`, the key covering its module and build flags. */
 export function binaryPath(binary: GoBinary): string {
-  return join(cacheRoot(), `${binary.module}-${moduleKey(binary.module)}`, binary.name);
+  const flags = binary.ldflags?.() ?? '';
+  const key = flags === '' ? moduleKey(binary.module) : createHash('sha256').update(moduleKey(binary.module)).update(flags).digest('hex').slice(0, 12);
+  return join(cacheRoot(), `${binary.module}-${key}`, binary.name);
 }
 
 export function isBuilt(binary: GoBinary): boolean {
@@ -100,7 +120,8 @@ export async function ensureBinary(binary: GoBinary, options: BuildOptions = {})
   progress.write(`kube: building ${binary.name} (${binary.pkg}) into ${path}\n`);
   const started = Date.now();
   await new Promise<void>((done, fail) => {
-    const child = spawn(go, ['build', '-v', '-trimpath', '-o', partial, binary.pkg], {
+    const ldflags = binary.ldflags ? ['-ldflags', binary.ldflags()] : [];
+    const child = spawn(go, ['build', '-v', '-trimpath', ...ldflags, '-o', partial, binary.pkg], {
       cwd: join(KUBE_DIR, binary.module),
       env: { ...process.env, GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
