@@ -47,6 +47,28 @@ async function replayOf(deliveries: RecordedDelivery[], request: (first: Record<
   return { ir, delivery, object: (index) => JSON.parse(delivery(index).body) as Record<string, unknown> };
 }
 
+/** The request a recorded run was built for: named by its labels, its uid in the run's name. */
+function requestOfRun(run: Record<string, unknown>): Record<string, unknown> {
+  const metadata = run['metadata'] as { name: string; labels: Record<string, string> };
+  return {
+    metadata: {
+      uid: metadata.name.replace('internalrequest-', ''),
+      name: metadata.labels['internal-services.appstudio.openshift.io/name'],
+      namespace: metadata.labels['internal-services.appstudio.openshift.io/namespace'],
+    },
+    spec: { pipeline: { pipelineRef: (run['spec'] as { pipelineRef: unknown }).pipelineRef } },
+  };
+}
+
+/** Tekton writes the status recording `index` shows; then that recorded update is delivered to status-relay. */
+async function relayRecordedUpdate(replay: Replay, runName: string, index: number): Promise<{ status: number; reply?: string }> {
+  const recorded = replay.object(index) as { status: unknown };
+  await clusters.internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, runName, { merge: { status: recorded.status } });
+  const update = replay.delivery(index);
+  const relayed = await post('status-relay', update.headers, update.body);
+  return { status: relayed.status, ...(relayed.reply ? { reply: relayed.reply.type } : {}) };
+}
+
 function typeOf(d: RecordedDelivery): string {
   return d.headers['ce-type'] ?? '';
 }
@@ -73,32 +95,20 @@ describe('the functions, fed the events the real ApiServerSource sent', () => {
 
   it('when status-relay gets the recorded updates and delete of a run, then the request runs, succeeds with the run\'s result, and the run\'s deletion changes nothing', async () => {
     const recording = readFixture('pipelineruns').deliveries;
-    const labelsOf = (run: Record<string, unknown>): Record<string, string> => (run['metadata'] as { labels: Record<string, string> }).labels;
-    const replay = await replayOf(recording, (run) => {
-      const labels = labelsOf(run);
-      const name = labels['internal-services.appstudio.openshift.io/name'] ?? '';
-      const uid = (run['metadata'] as { name: string }).name.replace('internalrequest-', '');
-      return { metadata: { uid, name, namespace: labels['internal-services.appstudio.openshift.io/namespace'] ?? '' }, spec: { pipeline: { pipelineRef: (run['spec'] as { pipelineRef: unknown }).pipelineRef } } };
-    });
-    const add = replay.object(0);
+    const replay = await replayOf(recording, requestOfRun);
+    const runName = (replay.object(0)['metadata'] as { name: string }).name;
     const admitted = await deliver('admission', objectEvent('add', replay.ir, clusters.publicServer));
     expect((await deliver('pipelinerun-creator', admitted.reply as NonNullable<typeof admitted.reply>)).status).toBe(204);
-    expect((await readRun(clusters, replay.ir))?.metadata.name).toBe((add['metadata'] as { name: string }).name);
+    expect((await readRun(clusters, replay.ir))?.metadata.name).toBe(runName);
 
-    // Tekton writes the status the recording shows, then the recorded update tells status-relay so.
-    for (const [index, expected] of [[1, { status: 204 }], [2, { status: 200, reply: INTERNAL_REQUEST_COMPLETED }]] as const) {
-      const recorded = replay.object(index) as { status: unknown };
-      await clusters.internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, (add['metadata'] as { name: string }).name, { merge: { status: recorded.status } });
-      const update = replay.delivery(index);
-      const relayed = await post('status-relay', update.headers, update.body);
-      expect({ status: relayed.status, ...(relayed.reply ? { reply: relayed.reply.type } : {}) }).toEqual(expected);
-      if (index === 1) expect((await readRequest(clusters, replay.ir))?.status?.conditions?.[0]?.reason).toBe('Running');
-    }
+    expect(await relayRecordedUpdate(replay, runName, 1)).toEqual({ status: 204 });
+    expect((await readRequest(clusters, replay.ir))?.status?.conditions?.[0]?.reason).toBe('Running');
+    expect(await relayRecordedUpdate(replay, runName, 2)).toEqual({ status: 200, reply: INTERNAL_REQUEST_COMPLETED });
     const done = await readRequest(clusters, replay.ir);
     expect(done?.status?.conditions?.[0]).toMatchObject({ type: 'Succeeded', status: 'True', reason: 'Succeeded' });
     expect(done?.status?.results).toEqual({ message: 'Hello, world!' });
 
-    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, (add['metadata'] as { name: string }).name);
+    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, runName);
     const gone = replay.delivery(3);
     expect(typeOf(gone)).toBe('dev.knative.apiserver.resource.delete');
     expect((await post('status-relay', gone.headers, gone.body)).status).toBe(204);
