@@ -5,7 +5,8 @@ import { CUSTOM_RESOURCE_DEFINITIONS, NAMESPACES, storageKey } from './resource-
 import type { Core } from './core.js';
 import type { ResourceDef } from './resource-def.js';
 
-const STANDARD_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+/** The namespaces a new kube-apiserver creates for itself (kube-node-lease may be deleted; the others may not). */
+const STANDARD_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 function install(core: Core, def: ResourceDef, body: Record<string, unknown> & { metadata?: { name?: string } }): void {
   const name = body.metadata?.name ?? '';

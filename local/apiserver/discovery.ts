@@ -2,7 +2,7 @@
  * Discovery documents: /version, the legacy APIVersions / APIGroupList / APIResourceList, and the
  * aggregated APIGroupDiscoveryList (apidiscovery.k8s.io/v2) kubectl 1.32 asks for first.
  */
-import { RESOURCE_VERBS, STATUS_VERBS } from './resource-def.js';
+import { subresourcesOf, verbsOf } from './resource-def.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resource-def.js';
 
@@ -18,15 +18,15 @@ export function wantsAggregated(accept: string | undefined): boolean {
   return accept !== undefined && AGGREGATED.test(accept) && /v=v2(?![a-z0-9])/.test(accept);
 }
 
-/** Main resource before its /status entry: client-node takes the first entry whose kind matches. */
+/** Main resource before its subresources: client-node takes the first entry whose kind matches. */
 function legacyEntries(def: ResourceDef): object[] {
   const main = {
-    name: def.plural, singularName: def.singular, namespaced: def.namespaced, kind: def.kind, verbs: RESOURCE_VERBS,
+    name: def.plural, singularName: def.singular, namespaced: def.namespaced, kind: def.kind, verbs: verbsOf(def),
     ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
     ...(def.categories.length > 0 ? { categories: def.categories } : {}),
   };
-  if (!def.statusSubresource) return [main];
-  return [main, { name: `${def.plural}/status`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: STATUS_VERBS }];
+  const subresources = subresourcesOf(def).map((sub) => ({ name: `${def.plural}/${sub.name}`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: sub.verbs }));
+  return [main, ...subresources];
 }
 
 export function legacyApiVersions(hostPort: string): object {
@@ -49,13 +49,14 @@ export function resourceList(registry: Registry, group: string, version: string)
 
 function aggregatedResource(def: ResourceDef): object {
   const responseKind = { group: def.group, version: def.version, kind: def.kind };
-  return {
+  const entry = {
     resource: def.plural, responseKind, scope: def.namespaced ? 'Namespaced' : 'Cluster', singularResource: def.singular,
-    verbs: RESOURCE_VERBS,
+    verbs: verbsOf(def),
     ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
     ...(def.categories.length > 0 ? { categories: def.categories } : {}),
-    ...(def.statusSubresource ? { subresources: [{ subresource: 'status', responseKind, verbs: STATUS_VERBS }] } : {}),
   };
+  const subresources = subresourcesOf(def).map((sub) => ({ subresource: sub.name, responseKind, verbs: sub.verbs }));
+  return subresources.length > 0 ? { ...entry, subresources } : entry;
 }
 
 function aggregatedGroup(registry: Registry, group: string, versions: string[]): object {

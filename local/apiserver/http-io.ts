@@ -6,6 +6,8 @@ export interface Reply {
   code: number;
   body: unknown;
   headers?: Record<string, string | string[]>;
+  /** Sent as text/plain instead of `body` as JSON (health checks answer `ok` so). */
+  text?: string;
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -34,9 +36,10 @@ export function parseJson(body: Buffer): unknown {
 }
 
 export function sendJson(res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body);
+  const plain = reply.text !== undefined;
+  const text = plain ? (reply.text as string) : JSON.stringify(reply.body);
   res.writeHead(reply.code, {
-    'Content-Type': 'application/json',
+    'Content-Type': plain ? 'text/plain; charset=utf-8' : 'application/json',
     'Content-Length': Buffer.byteLength(text),
     ...reply.headers,
   });

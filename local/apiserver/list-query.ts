@@ -37,12 +37,26 @@ function decodeToken(text: string): ContinueToken {
 
 const EXPIRED_CONTINUE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
-/** The request's continue token, or 410 Expired when its revision has been compacted away. */
-export function continueTokenOf(query: URLSearchParams, compactedRevision: number): ContinueToken | undefined {
+/** etcd's revision -1 in a continue token: go on after the same key, reading the latest state. */
+const LATEST = -1;
+
+const encodeToken = (token: ContinueToken): string => Buffer.from(JSON.stringify(token)).toString('base64url');
+
+/**
+ * The request's continue token (one reading the latest state made current), or 410 Expired when its
+ * revision has been compacted away; that 410 carries a token going on from the same key at the latest
+ * state, as the message offers and a real server's Status does.
+ */
+export function continueTokenOf(query: URLSearchParams, compactedRevision: number, currentRevision: number): ContinueToken | undefined {
   const text = query.get('continue');
   if (!text) return undefined;
   const token = decodeToken(text);
-  if (token.rv < compactedRevision) throw expired(EXPIRED_CONTINUE);
+  if (token.rv === LATEST) return { rv: currentRevision, after: token.after };
+  if (token.rv < compactedRevision) {
+    const error = expired(EXPIRED_CONTINUE);
+    error.listMeta = { continue: encodeToken({ rv: LATEST, after: token.after }) };
+    throw error;
+  }
   return token;
 }
 
@@ -60,7 +74,7 @@ export function page(input: PageInput): Page & { revision: number } {
   const result: Page & { revision: number } = {
     items: shown,
     revision,
-    continueToken: Buffer.from(JSON.stringify({ rv: revision, after: keyOf(last) })).toString('base64url'),
+    continueToken: encodeToken({ rv: revision, after: keyOf(last) }),
   };
   if (!input.selective) result.remainingItemCount = items.length - limit;
   return result;

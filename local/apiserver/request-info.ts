@@ -22,13 +22,17 @@ export type RequestInfo = ResourceRequest | NonResourceRequest | UnknownRequest;
 
 const NON_RESOURCE = /^\/(version|healthz|livez|readyz|openapi\/.*|api|apis|apis\/[^/]+|api\/v1|apis\/[^/]+\/[^/]+)\/?$/;
 
+/**
+ * The verb as kube-apiserver's RequestInfo names it, by method alone: RBAC judges a POST to an item path
+ * as `create` and a PUT or PATCH of a collection as `update` or `patch`; the handler refuses them after.
+ */
 function verbOf(method: string, hasName: boolean, query: URLSearchParams): Verb | undefined {
   const watch = query.get('watch');
   switch (method) {
     case 'GET': return hasName ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
-    case 'POST': return hasName ? undefined : 'create';
-    case 'PUT': return hasName ? 'update' : undefined;
-    case 'PATCH': return hasName ? 'patch' : undefined;
+    case 'POST': return 'create';
+    case 'PUT': return 'update';
+    case 'PATCH': return 'patch';
     case 'DELETE': return hasName ? 'delete' : 'deletecollection';
     default: return undefined;
   }

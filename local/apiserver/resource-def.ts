@@ -36,10 +36,25 @@ export interface ResourceDef {
   servedVersions?: string[];
   /** Revision at which the schema was (re)installed: objects stored before it get its defaults on read. */
   schemaRevision?: number;
+  /** The verbs a built-in serves, as its discovery lists them; custom resources serve RESOURCE_VERBS. */
+  verbs?: string[];
 }
 
+/** A custom resource's verbs, in the order kube-apiserver's discovery lists them for CRs. */
 export const RESOURCE_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 export const STATUS_VERBS = ['get', 'patch', 'update'];
+
+export function verbsOf(def: ResourceDef): string[] {
+  return def.verbs ?? RESOURCE_VERBS;
+}
+
+/** Subresources with their verbs: status where the kind has one, and a namespace's finalize. */
+export function subresourcesOf(def: ResourceDef): Array<{ name: string; verbs: string[] }> {
+  return [
+    ...(def.strategy === 'namespace' ? [{ name: 'finalize', verbs: ['update'] }] : []),
+    ...(def.statusSubresource ? [{ name: 'status', verbs: STATUS_VERBS }] : []),
+  ];
+}
 
 /** Storage key shared by all versions of a resource. */
 export function storageKey(def: Pick<ResourceDef, 'group' | 'plural'>): string {
@@ -58,6 +73,8 @@ export const NAMESPACES: ResourceDef = {
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
   ],
   selectableFields: ['status.phase'], storageVersion: 'v1',
+  // No deletecollection: a real server answers 405 to DELETE /api/v1/namespaces.
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
 };
 
 export const CUSTOM_RESOURCE_DEFINITIONS: ResourceDef = {
@@ -66,4 +83,5 @@ export const CUSTOM_RESOURCE_DEFINITIONS: ResourceDef = {
   shortNames: ['crd', 'crds'], categories: ['api-extensions'], statusSubresource: true, strategy: 'crd',
   printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
   selectableFields: [], storageVersion: 'v1',
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
 };

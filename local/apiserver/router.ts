@@ -7,7 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { readBody, sendError, sendJson } from './http-io.js';
 import { nonResource } from './non-resource.js';
 import { requestInfo } from './request-info.js';
-import { ApiError, methodNotAllowed } from './status-errors.js';
+import { subresourcesOf, verbsOf } from './resource-def.js';
+import { badRequest, methodNotAllowed, notFoundPath, verbNotSupported } from './status-errors.js';
 import { handleCreate } from './handlers/create.js';
 import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
 import { handleGet, handleList } from './handlers/read.js';
@@ -25,14 +26,34 @@ import type { ResourceDef } from './resource-def.js';
 
 export interface RouterParts { core: Core; openApi: OpenApiRoute; faults: Faults; counter: RequestCounter; auth?: TokenAuth; hostPort: () => string }
 
-const notFoundPath = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+/**
+ * Refuses what the resource has no handler for, in kube-apiserver's words: a custom resource's own
+ * handler names the verb (405), or wants a name for PUT and PATCH (400), and creates from a POST to an
+ * item path with the name in the body; built-ins' routes have no such paths (405).
+ */
+function checkVerb(def: ResourceDef, info: ResourceRequest): void {
+  const custom = def.strategy === 'custom';
+  const refuse = (): never => {
+    throw custom ? verbNotSupported(def, info.verb) : methodNotAllowed();
+  };
+  if (info.subresource !== undefined) {
+    const sub = subresourcesOf(def).find((s) => s.name === info.subresource);
+    if (!sub) throw notFoundPath();
+    if (!sub.verbs.includes(info.verb)) refuse();
+    return;
+  }
+  if (!verbsOf(def).includes(info.verb)) refuse();
+  if (info.verb === 'create' && info.name !== undefined && !custom) refuse();
+  if ((info.verb === 'update' || info.verb === 'patch') && info.name === undefined) {
+    if (custom) throw badRequest('name must be provided');
+    refuse();
+  }
+}
 
-function checkSubresource(def: ResourceDef, info: ResourceRequest): void {
-  const sub = info.subresource;
-  if (sub === undefined) return;
-  if (sub === 'status' && def.statusSubresource && ['get', 'update', 'patch'].includes(info.verb)) return;
-  if (sub === 'finalize' && def.strategy === 'namespace' && info.verb === 'update') return;
-  throw notFoundPath();
+/** RBAC judges a namespace's own requests (`…/namespaces/<name>[/status]`) as made in that namespace. */
+function accessNamespace(info: ResourceRequest): string | undefined {
+  if (info.namespace !== undefined) return info.namespace;
+  return info.group === '' && info.plural === 'namespaces' ? info.name : undefined;
 }
 
 const HANDLERS: Record<Exclude<ResourceRequest['verb'], 'watch'>, (call: Call) => Reply> = {
@@ -68,7 +89,7 @@ export class Router {
     const url = new URL(req.url ?? '/', 'http://local');
     const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     if (info.kind === 'unknown') {
-      this.parts.auth?.authenticate(req.headers.authorization);
+      this.parts.auth?.authorizePath(req.headers.authorization, (req.method ?? 'GET').toLowerCase(), url.pathname);
       throw info.methodNotAllowed ? methodNotAllowed() : notFoundPath();
     }
     await this.admitRequest(req, url, info);
@@ -84,20 +105,21 @@ export class Router {
     const { faults } = this.parts;
     const resource = info.kind === 'resource' ? counterResource(info) : url.pathname.startsWith('/openapi') ? 'openapi' : 'discovery';
     const key = { verb: info.verb, resource, namespace: info.kind === 'resource' ? info.namespace : undefined };
-    this.checkAccess(req, info, key);
+    this.checkAccess(req, url.pathname, info, key);
     const ms = faults.delayFor(key);
     if (ms > 0) await delay(ms);
     const failure = faults.failureFor(key);
     if (failure) throw failure;
   }
 
-  /** Checks the token (when the server has tokens) and counts the request under its caller, refused or not. */
-  private checkAccess(req: IncomingMessage, info: ResourceRequest | NonResourceRequest, key: { verb: string; resource: string; namespace: string | undefined }): void {
+  /** Authenticates and authorizes the caller (when the server has tokens) and counts the request under it, refused or not. */
+  private checkAccess(req: IncomingMessage, path: string, info: ResourceRequest | NonResourceRequest, key: { verb: string; resource: string; namespace: string | undefined }): void {
     const { counter, auth } = this.parts;
-    const user = auth?.knownToken(req.headers.authorization);
+    const { authorization } = req.headers;
+    const user = auth?.knownToken(authorization);
     try {
-      if (auth && info.kind === 'resource') auth.authorize(req.headers.authorization, { ...key, group: info.group, name: info.name });
-      else auth?.authenticate(req.headers.authorization);
+      if (auth && info.kind === 'resource') auth.authorize(authorization, { ...key, group: info.group, namespace: accessNamespace(info), name: info.name });
+      else auth?.authorizePath(authorization, 'get', path);
     } catch (error) {
       counter.record(key.verb, key.resource, { user, refused: true });
       throw error;
@@ -109,7 +131,7 @@ export class Router {
     const { core } = this.parts;
     const def = core.registry.lookup(info.group, info.version, info.plural);
     if (!def || !scopeFits(def, info)) throw notFoundPath();
-    checkSubresource(def, info);
+    checkVerb(def, info);
     const body = BODY_VERBS.has(info.verb) ? await readBody(req) : Buffer.alloc(0);
     const call: Call = { core, def, info, query: url.searchParams, headers: req.headers, body };
     if (info.verb === 'watch') handleWatch(call, res);

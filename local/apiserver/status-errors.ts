@@ -8,7 +8,8 @@ export interface StatusDetails { name?: string; group?: string; kind?: string; u
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: a 410 for an expired continue token carries a token to go on with, inconsistently. */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
@@ -17,6 +18,9 @@ export interface Status {
 }
 
 export class ApiError extends Error {
+  /** Set when the Status carries ListMeta (a continue token). */
+  listMeta?: Status['metadata'];
+
   constructor(
     readonly code: number,
     readonly reason: string,
@@ -28,10 +32,18 @@ export class ApiError extends Error {
   }
 
   toStatus(): Status {
-    const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
-    if (this.details) status.details = this.details;
-    return status;
+    // Fields in metav1.Status's order, as a real server writes them.
+    return {
+      kind: 'Status', apiVersion: 'v1', metadata: this.listMeta ?? {}, status: 'Failure', message: this.message, reason: this.reason,
+      ...(this.details ? { details: withoutEmptyFields(this.details) } : {}),
+      code: this.code,
+    };
   }
+}
+
+/** StatusDetails' fields are `omitempty` in Go: a core-group error has no `group` key at all. */
+function withoutEmptyFields(details: StatusDetails): StatusDetails {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== '' && value !== undefined)) as StatusDetails;
 }
 
 /** Identifies a resource in messages: `widgets.example.com` (core resources have no group suffix). */
@@ -62,11 +74,22 @@ export const conflict = (r: ResourceName, name: string): ApiError =>
 
 export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
 
-export const forbidden = (r: ResourceName, name: string, why: string): ApiError =>
-  new ApiError(403, 'Forbidden', `${qualified(r)} "${name}" is forbidden: ${why}`, { name, group: r.group, kind: r.plural });
+export const forbidden = (r: ResourceName, name: string, why: string, causes?: StatusCause[]): ApiError =>
+  new ApiError(403, 'Forbidden', `${qualified(r)} "${name}" is forbidden: ${why}`, { name, group: r.group, kind: r.plural, ...(causes ? { causes } : {}) });
 
 export const methodNotAllowed = (): ApiError =>
-  new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+
+/** 405 of a verb the resource's own handler refuses (a POST to a custom resource's subresource). */
+export const verbNotSupported = (r: ResourceName, verb: string): ApiError =>
+  new ApiError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(r)}"`, { group: r.group, kind: r.plural });
+
+/**
+ * 404 of a path no handler serves. A real server says so in a Status only under its built-in groups;
+ * for CRD groups and unknown paths Go answers a plain-text `404 page not found`. Clients go by the
+ * code; the local server answers a Status everywhere, which its own suites read.
+ */
+export const notFoundPath = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 export const unsupportedMediaType = (accepted: string[]): ApiError =>
   new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);

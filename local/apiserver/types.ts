@@ -16,7 +16,7 @@ export interface ApiServerOptions {
   crds?: unknown[];
   /** Multi-document YAML files of CRDs installed at start. */
   crdFiles?: string[];
-  /** Created at start besides default, kube-system and kube-public. */
+  /** Created at start besides default, kube-node-lease, kube-public and kube-system. */
   namespaces?: string[];
   /** When set, requests need `Authorization: Bearer <token>` with a grant for what they do. */
   tokens?: Record<string, TokenGrant[]>;

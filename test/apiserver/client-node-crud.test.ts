@@ -1,7 +1,6 @@
 import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
-import { startApiServer } from '../../local/apiserver/index.js';
 import type { ApiServer } from '../../local/apiserver/index.js';
 import { GROUP, VERSION, WIDGETS, WIDGET_CRD, bodyOf, jsonPatch, kubeConfigFor, mergePatch, statusOf, strategicPatch, widget } from './client-node-fixtures.js';
 import type { Widget } from './client-node-fixtures.js';

@@ -1,4 +1,4 @@
-/** Shared set-up for the client-node tests of the local API server: a Widget CRD and client factories. */
+/** Shared set-up for the client-node tests of the API server (local or real): a Widget CRD and client factories. */
 import * as k8s from '@kubernetes/client-node';
 
 export const GROUP = 'example.com';
@@ -75,7 +75,7 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /** The parsed Status body of a client-node ApiException. */
-export function bodyOf(error: unknown): { reason?: string; message?: string; code?: number; details?: Record<string, unknown> } {
+export function bodyOf(error: unknown): { reason?: string; message?: string; code?: number; details?: Record<string, unknown>; metadata?: { continue?: string } } {
   const body = (error as { body?: unknown }).body;
   return typeof body === 'string' ? (JSON.parse(body) as object) : ((body ?? {}) as object);
 }

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { get } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
-import { startApiServer } from '../../local/apiserver/index.js';
 import type { ApiServer } from '../../local/apiserver/index.js';
+import { startTestApiServer } from '../support/test-api-server.js';
 import { GROUP, VERSION, WIDGETS, WIDGET_CRD, eventually, jsonPatch, kubeConfigFor, mergePatch, widget } from './client-node-fixtures.js';
 import type { Widget } from './client-node-fixtures.js';
+import { localOnly } from './local-only-fixtures.js';
 
 interface Seen { type: string; object: Widget & { message?: string } }
 
@@ -17,7 +18,7 @@ const path = `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${WIDGETS}`;
 const WINDOW = 15;
 
 beforeAll(async () => {
-  server = await startApiServer({ crds: [WIDGET_CRD], namespaces: [ns], watchWindow: WINDOW });
+  server = await startTestApiServer({ crds: [WIDGET_CRD], namespaces: [ns], watchWindow: WINDOW });
   kc = kubeConfigFor(server.kubeconfig());
   api = kc.makeApiClient(k8s.CustomObjectsApi);
 });
@@ -28,9 +29,9 @@ const create = (body: Widget): Promise<Widget> =>
   api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: WIDGETS, body }) as Promise<Widget>;
 const patch = (name: string, body: object): Promise<Widget> => api.patchNamespacedCustomObject({ ...ref(name), body }, mergePatch) as Promise<Widget>;
 
-async function watch(params: Record<string, string>): Promise<{ seen: Seen[]; stop: () => void }> {
+async function watch(params: Record<string, string>, config = kc): Promise<{ seen: Seen[]; stop: () => void }> {
   const seen: Seen[] = [];
-  const controller = await new k8s.Watch(kc).watch(path, params, (type, object: Seen['object']) => seen.push({ type, object }), () => undefined);
+  const controller = await new k8s.Watch(config).watch(path, params, (type, object: Seen['object']) => seen.push({ type, object }), () => undefined);
   return { seen, stop: () => controller.abort() };
 }
 
@@ -67,16 +68,41 @@ describe('what watch events carry', () => {
     expect(Number(deleted?.object.metadata?.resourceVersion)).toBeGreaterThan(Number(marked.metadata?.resourceVersion));
   });
 
-  it('when the resourceVersion is older than the retained window, then the 410 message names the oldest version a watch may resume from', async () => {
-    const old = await create(widget('ancient'));
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    let last = '';
-    for (let i = 0; i < WINDOW + 1; i++) last = (await core.createNamespace({ body: { metadata: { name: `fidelity-churn-${i}` } } })).metadata?.resourceVersion ?? '';
-    const w = await watch({ resourceVersion: old.metadata?.resourceVersion ?? '' });
+  localOnly('watchWindow sizes the local ring; a real server\'s watch cache window cannot be made small from a test')(
+    'when the resourceVersion is older than the retained window, then the 410 message names the oldest version a watch may resume from, as the watch cache does', async () => {
+      const old = await create(widget('ancient'));
+      const core = kc.makeApiClient(k8s.CoreV1Api);
+      let last = '';
+      for (let i = 0; i < WINDOW + 1; i++) last = (await core.createNamespace({ body: { metadata: { name: `fidelity-churn-${i}` } } })).metadata?.resourceVersion ?? '';
+      const w = await watch({ resourceVersion: old.metadata?.resourceVersion ?? '' });
+      await eventually(() => w.seen.length === 1, 'the ERROR event');
+      w.stop();
+      const oldestResumable = Number(last) - WINDOW;
+      expect(w.seen[0]?.object.message).toBe(`too old resource version: ${old.metadata?.resourceVersion} (${oldestResumable})`);
+    });
+});
+
+describe('watches resumed from a compacted resourceVersion', () => {
+  let served: ApiServer;
+  let servedKc: k8s.KubeConfig;
+  // A real server answers a resumed watch from its watch cache, whatever etcd forgot: serve watches from etcd.
+  beforeAll(async () => {
+    served = await startTestApiServer({ crds: [WIDGET_CRD], namespaces: [ns], watchCache: false });
+    servedKc = kubeConfigFor(served.kubeconfig());
+  });
+  afterAll(() => served.stop());
+
+  it('when the resourceVersion has been compacted away, then the watch sends one ERROR event: 410 Expired in the words of a real server serving watches from etcd', async () => {
+    const objects = servedKc.makeApiClient(k8s.CustomObjectsApi);
+    const at = { group: GROUP, version: VERSION, namespace: ns, plural: WIDGETS };
+    const old = (await objects.createNamespacedCustomObject({ ...at, body: widget('compacted') })) as Widget;
+    // Two changes after it: etcd serves a watch from the revision after the one given, so that one must be gone too.
+    for (const name of ['newer', 'newest']) await objects.createNamespacedCustomObject({ ...at, body: widget(name) });
+    await served.faults.expireHistory();
+    const w = await watch({ resourceVersion: old.metadata?.resourceVersion ?? '' }, servedKc);
     await eventually(() => w.seen.length === 1, 'the ERROR event');
     w.stop();
-    const oldestResumable = Number(last) - WINDOW;
-    expect(w.seen[0]?.object.message).toBe(`too old resource version: ${old.metadata?.resourceVersion} (${oldestResumable})`);
+    expect(w.seen).toEqual([{ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided watch is too old.', reason: 'Expired', code: 410 } }]);
   });
 });
 

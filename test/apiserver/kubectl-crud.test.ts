@@ -1,6 +1,6 @@
 import { startTestApiServer } from '../support/test-api-server.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiServer, type ApiServer } from '../../local/apiserver/index.js';
+import type { ApiServer } from '../../local/apiserver/index.js';
 import { describeIfKubectl, kubectlFor, parseTable, until, type Kubectl } from './kubectl-cli.js';
 import { WIDGET_CRD, widgetYaml } from './kubectl-fixtures.js';
 

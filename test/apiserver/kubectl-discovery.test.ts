@@ -1,17 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiServer, type ApiServer } from '../../local/apiserver/index.js';
+import type { ApiServer } from '../../local/apiserver/index.js';
+import { startTestApiServer } from '../support/test-api-server.js';
 import { describeIfKubectl, kubectlFor, parseTable, type Kubectl } from './kubectl-cli.js';
 import { WIDGET_CRD, widgetYaml } from './kubectl-fixtures.js';
 
 const PROJECT_CRDS = ['../../knative/crds/internalrequests.yaml', '../../local/crds/tekton.yaml'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
 
-describeIfKubectl(describe, 'kubectl discovery/explain/validation')('kubectl against the local API server: discovery, explain, namespaces and validation', () => {
+describeIfKubectl(describe, 'kubectl discovery/explain/validation')('kubectl against the API server: discovery, explain, namespaces and validation', () => {
   let server: ApiServer;
   let kubectl: Kubectl;
 
   beforeAll(async () => {
-    server = await startApiServer({ crds: [WIDGET_CRD], crdFiles: PROJECT_CRDS });
+    server = await startTestApiServer({ crds: [WIDGET_CRD], crdFiles: PROJECT_CRDS });
     kubectl = await kubectlFor(server);
   });
 

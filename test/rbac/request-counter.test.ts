@@ -26,7 +26,8 @@ describe('request counts per caller on a server with tokens', () => {
     expect(await call(server, COLLECTION, 'reader')).toBe(200);
     expect(await call(server, `${COLLECTION}/missing`, 'watcher')).toBe(403);
     expect(await call(server, COLLECTION, 'guess')).toBe(401);
-    expect(await call(server, COLLECTION)).toBe(401);
+    // No token: system:anonymous, whom RBAC refuses (403), as a real server with anonymous auth does.
+    expect(await call(server, COLLECTION)).toBe(403);
   });
   afterAll(() => server.stop());
 
@@ -37,7 +38,7 @@ describe('request counts per caller on a server with tokens', () => {
     expect(server.requests.count()).toBe(6);
   });
 
-  it('when a request is refused, then it is counted as refused: 403 under its token, 401 under no user', () => {
+  it('when a request is refused, then it is counted as refused: 403 under its token, 401 (unknown token) and 403 (anonymous) under no user', () => {
     expect(server.requests.count({ refused: true })).toBe(3);
     expect(server.requests.count({ user: 'watcher', refused: true })).toBe(1);
     expect(server.requests.count({ user: 'watcher', refused: false })).toBe(1);

@@ -18,7 +18,9 @@ export function checkNamespaceAcceptsContent(call: Call, name: string): void {
   const ns = call.core.store.get(storageKey(NAMESPACES), '', namespace);
   if (!ns) throw notFound(NAMESPACES, namespace);
   if (ns.metadata.deletionTimestamp) {
-    throw forbidden(call.def, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    // The NamespaceLifecycle admission plugin's cause: clients can tell this refusal from RBAC's by it.
+    const cause = { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' };
+    throw forbidden(call.def, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [cause]);
   }
 }
 

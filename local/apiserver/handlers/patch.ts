@@ -8,7 +8,7 @@ import { namespaceOf } from '../core.js';
 import { isPlainObject } from '../kube-object.js';
 import { parseJson } from '../http-io.js';
 import { jsonPatch, mergePatch } from '../patches.js';
-import { badRequest, conflict, unsupportedMediaType } from '../status-errors.js';
+import { ApiError, badRequest, conflict, unsupportedMediaType } from '../status-errors.js';
 import { mediaType } from './body.js';
 import { handleCreate } from './create.js';
 import { storedOrNotFound } from './read.js';
@@ -26,8 +26,14 @@ function acceptedTypes(call: Call): string[] {
   return call.def.strategy === 'custom' ? [JSON_PATCH, MERGE_PATCH, APPLY] : [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY];
 }
 
+/** What kube-apiserver's PatchOptions validation says of an apply without a fieldManager. */
+function fieldManagerRequired(): ApiError {
+  const cause = { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' };
+  return new ApiError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: fieldManager: ${cause.message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [cause] });
+}
+
 function parseApply(call: Call): unknown {
-  if (!call.query.get('fieldManager')) throw badRequest('PATCH requests with apply-patch+yaml must have a fieldManager');
+  if (!call.query.get('fieldManager')) throw fieldManagerRequired();
   try {
     return parseYaml(call.body.toString('utf8')) as unknown;
   } catch (e) {

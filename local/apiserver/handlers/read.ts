@@ -27,11 +27,12 @@ export function handleList(call: Call): Reply {
   const { core, def, query } = call;
   const { match, selective } = selectorOf(def, query);
   const namespace = def.namespaced ? call.info.namespace : undefined;
-  const token = continueTokenOf(query, core.hub.compactedRevision);
+  const token = continueTokenOf(query, core.hub.compactedRevision, core.store.currentRevision);
   const objects = token ? objectsAt(core, storageKey(def), namespace, token.rv) : core.store.list(storageKey(def), namespace);
   const result = page({ all: objects.filter(match), query, selective, revision: core.store.currentRevision, token });
   const metadata: Record<string, unknown> = { resourceVersion: String(result.revision) };
-  if (result.continueToken) metadata.continue = result.continueToken;
+  // A custom resource's list is unstructured on a real server: `continue` is there even when empty.
+  if (result.continueToken || (def.strategy === 'custom' && !wantsTable(call.headers.accept))) metadata.continue = result.continueToken ?? '';
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   const items = result.items.map((o) => present(def, o));
   if (wantsTable(call.headers.accept)) {
