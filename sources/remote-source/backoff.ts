@@ -1,8 +1,15 @@
-/** Capped exponential backoff: initial, initial·factor, … up to max; reset after a healthy connection. */
+/**
+ * Capped exponential backoff with equal jitter: the n-th consecutive failure waits between half and all
+ * of min(max, initial·factor^n), so watchers that failed together (an API server restart) do not all
+ * come back at the same moment, and no wait is shorter than half its step. Reset after a healthy
+ * connection.
+ */
 export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;
   factor?: number;
+  /** A number in [0, 1): Math.random, injected so tests know the waits. */
+  random?: () => number;
 }
 
 export class Backoff {
@@ -10,18 +17,20 @@ export class Backoff {
   private readonly initialMs: number;
   private readonly maxMs: number;
   private readonly factor: number;
+  private readonly random: () => number;
 
   constructor(options: BackoffOptions = {}) {
     this.initialMs = options.initialMs ?? 250;
     this.maxMs = options.maxMs ?? 30_000;
     this.factor = options.factor ?? 2;
+    this.random = options.random ?? Math.random;
   }
 
   /** The wait before the next attempt, growing with each consecutive failure. */
   next(): number {
-    const ms = Math.min(this.maxMs, this.initialMs * this.factor ** this.failures);
+    const step = Math.min(this.maxMs, this.initialMs * this.factor ** this.failures);
     this.failures += 1;
-    return ms;
+    return Math.round(step / 2 + (step / 2) * this.random());
   }
 
   reset(): void {

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { INTERNAL_REQUESTS } from '../../shared/api/internal-request.js';
-import { apiVersionOf } from '../../shared/api/resource-type.js';
+import { GROUP, VERSION } from '../../shared/api/group-version.js';
 import type { CeOverrides } from './resource-event.js';
 import type { ResourceSourceOptions } from './source.js';
 
@@ -9,8 +7,12 @@ export class SourceConfigError extends Error {
   override name = 'SourceConfigError';
 }
 
-/** What the command watches unless told otherwise: the remote InternalRequests. */
-const DEFAULT_RESOURCE = { apiVersion: apiVersionOf(INTERNAL_REQUESTS), kind: INTERNAL_REQUESTS.kind, plural: INTERNAL_REQUESTS.plural };
+/**
+ * What the command watches unless told otherwise: the remote InternalRequests. Spelled out rather than
+ * taken from shared/api's INTERNAL_REQUESTS, whose module loads zod (~12 MB of RSS) with its schemas;
+ * config.test.ts checks that the two agree.
+ */
+export const DEFAULT_RESOURCE = { apiVersion: `${GROUP}/${VERSION}`, kind: 'InternalRequest', plural: 'internalrequests' };
 
 /** Each flag and the environment variable it falls back to (ContainerSource sets K_SINK, K_CE_OVERRIDES). */
 const SETTINGS = {
@@ -28,18 +30,6 @@ type Setting = keyof typeof SETTINGS;
 
 /** CloudEvents attributes that are not extensions: an override of one would change the event itself. */
 const EVENT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data']);
-
-const CeOverridesSchema = z.object({
-  extensions: z
-    .record(z.string(), z.string())
-    .superRefine((extensions, ctx) => {
-      for (const name of Object.keys(extensions)) {
-        if (!/^[a-z0-9]+$/.test(name)) ctx.addIssue({ code: 'custom', message: `extension names must be lower-case letters and digits, not ${name}` });
-        else if (EVENT_ATTRIBUTES.has(name)) ctx.addIssue({ code: 'custom', message: `${name} is a CloudEvents attribute, not an extension` });
-      }
-    })
-    .optional(),
-});
 
 export const SOURCE_USAGE = `Usage: remote-source [--flag value]… (each flag falls back to the environment variable shown)
 ${Object.entries(SETTINGS)
@@ -97,9 +87,26 @@ function ceOverridesOf(text: string | undefined): CeOverrides | undefined {
   } catch {
     throw new SourceConfigError('K_CE_OVERRIDES is not JSON');
   }
-  const parsed = CeOverridesSchema.safeParse(json);
-  if (!parsed.success) throw new SourceConfigError(`K_CE_OVERRIDES is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  return parsed.data;
+  const issues = ceOverridesIssues(json);
+  if (issues.length > 0) throw new SourceConfigError(`K_CE_OVERRIDES is invalid: ${issues.join('; ')}`);
+  return json as CeOverrides;
+}
+
+/** What is wrong with `{"extensions": {name: "value", …}}`, checked by hand: zod would cost ~12 MB of RSS. */
+function ceOverridesIssues(json: unknown): string[] {
+  if (!isRecord(json)) return ['it must be an object'];
+  const extensions = json['extensions'];
+  if (extensions === undefined) return [];
+  if (!isRecord(extensions)) return ['extensions must be an object'];
+  return Object.entries(extensions).flatMap(([name, value]) => {
+    if (!/^[a-z0-9]+$/.test(name)) return [`extension names must be lower-case letters and digits, not ${name}`];
+    if (EVENT_ATTRIBUTES.has(name)) return [`${name} is a CloudEvents attribute, not an extension`];
+    return typeof value === 'string' ? [] : [`extension ${name} must be a string`];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function booleanOf(text: string | undefined, fallback: boolean): boolean {

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { HTTP } from 'cloudevents';
 import type { CloudEvent } from 'cloudevents';
 import type { Delay } from './backoff.js';
@@ -62,19 +64,34 @@ export class EventSender {
     return false;
   }
 
-  private async post(headers: Record<string, string>, body: string): Promise<{ status?: number; error?: string }> {
-    try {
-      const response = await fetch(this.o.sink, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual', // a redirect is a failed delivery, as in Knative
-        signal: this.o.cancel ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.o.cancel]) : AbortSignal.timeout(this.timeoutMs),
+  /**
+   * One attempt over node:http(s) with the shared keep-alive agent. Not fetch: undici's fetch makes
+   * several times the garbage per request, which at a burst of adds (a start, a relist) alone cost
+   * ~90 MB of RSS per 10,000 events.
+   */
+  private post(headers: Record<string, string>, body: string): Promise<{ status?: number; error?: string }> {
+    return new Promise((resolve) => {
+      const url = new URL(this.o.sink);
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      // A redirect is not followed: it is a failed delivery, as in Knative.
+      const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        res.resume(); // drain, so the connection can be reused
+        res.on('end', () => done({ status: res.statusCode }));
+        res.on('close', () => done(res.complete ? { status: res.statusCode } : { error: 'the connection closed before the answer ended' }));
       });
-      await response.arrayBuffer(); // drain, so the connection can be reused
-      return { status: response.status };
-    } catch (err) {
-      return { error: errorText(err) };
-    }
+      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const giveUp = (): void => void req.destroy(new Error('given up: the source is stopping'));
+      this.o.cancel?.addEventListener('abort', giveUp, { once: true });
+      let settled = false;
+      const done = (outcome: { status?: number; error?: string }): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.o.cancel?.removeEventListener('abort', giveUp);
+        resolve(outcome);
+      };
+      req.on('error', (err) => done({ error: errorText(err) }));
+      req.end(body);
+    });
   }
 }

@@ -13,10 +13,9 @@ interface Seen {
 export class GenerationFilter {
   private readonly seen = new Map<string, Seen>();
 
-  /** After a (re)list: forget everything, then remember exactly the listed objects. */
-  reset(objects: KubeObject[]): void {
+  /** A (re)list begins: forget everything; its `add`s bring back exactly the objects that still exist. */
+  forgetAll(): void {
     this.seen.clear();
-    for (const obj of objects) this.remember(obj);
   }
 
   /** Whether this change should become an event; updates the memory either way. */

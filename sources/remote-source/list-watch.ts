@@ -1,7 +1,9 @@
 import { Backoff, realDelay } from './backoff.js';
 import type { BackoffOptions, Delay } from './backoff.js';
-import { KubeRequestError } from './kube-reader.js';
-import type { KubeReader, Query } from './kube-reader.js';
+import { realDeadline, SilentConnectionError } from './deadline.js';
+import type { StartDeadline } from './deadline.js';
+import type { KubeReader, Query } from './kube-http.js';
+import { KubeRequestError } from './kube-request-error.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import { errorText } from './error-text.js';
 import { collectionPath } from './resource-ref.js';
@@ -10,8 +12,13 @@ import type { KubeObject, ResourceRef } from './resource-ref.js';
 export type ChangeKind = 'add' | 'update' | 'delete';
 
 export interface ResourceWatchHandlers {
-  /** After each successful (re)list, with every object found, before their `add` changes. */
-  onRelist?(objects: KubeObject[]): void;
+  /** A (re)list begins: the `add` of every object listed follows, page by page. */
+  onRelistStart?(): void;
+  /**
+   * After each complete (re)list and its `add` changes, with the identity (apiVersion, kind, metadata
+   * name, namespace and uid) of every object listed: the objects themselves are not kept.
+   */
+  onRelist?(listed: KubeObject[]): void;
   /** Every change, in the order the server reported it. Must not block: queue slow work. */
   onChange(kind: ChangeKind, obj: KubeObject, ref: ResourceRef): void;
   /** When the handlers hold as much as they may, the watch stops reading until there is room. */
@@ -19,8 +26,9 @@ export interface ResourceWatchHandlers {
 }
 
 export interface Backpressure {
-  full(): boolean;
-  /** Resolves once there is room again, or when `signal` aborts. */
+  /** How many more changes the handlers may take now; 0 or less when full. */
+  free(): number;
+  /** Resolves once at least half of the room is free again, or when `signal` aborts. */
   room(signal: AbortSignal): Promise<void>;
 }
 
@@ -34,8 +42,10 @@ export interface ResourceWatchOptions {
   backoff?: BackoffOptions;
   delay?: Delay; // every wait before a (re)connect goes through it, also zero-length ones
   now?: () => number;
+  /** Deadlines of list and watch requests on a silent connection. */
+  startDeadline?: StartDeadline;
   watchTimeoutSeconds?: number;
-  pageSize?: number;
+  pageSize?: number; // the most objects one list page asks for; fewer when the handlers have less room
 }
 
 export interface WatchStats {
@@ -44,7 +54,8 @@ export interface WatchStats {
   connected: number; // watch requests the server accepted (streaming from then on)
   events: number; // watch events received
   failures: number; // failed lists and watches
-  paused: number; // times the watch stopped reading because the handlers were full
+  paused: number; // times the list or watch stopped reading because the handlers were full
+  silent: number; // lists and watches given up because their connection stayed silent past the deadline
 }
 
 export interface ResourceWatch {
@@ -67,6 +78,10 @@ export class CredentialsRefusedError extends Error {
 
 /** A watch that lasted this long counts as healthy even without events, resetting the backoff. */
 const HEALTHY_WATCH_MS = 10_000;
+/** The server ends a watch after timeoutSeconds; silence for this much longer means the connection is gone. */
+const WATCH_DEADLINE_SLACK_MS = 15_000;
+/** The API server ends any list after 60 s (--request-timeout); no answer by then means the connection is gone. */
+const LIST_DEADLINE_MS = 70_000;
 
 interface WatchEnd {
   resourceVersion: string;
@@ -78,7 +93,8 @@ interface WatchEnd {
 
 /**
  * List, then watch from the list's resourceVersion; re-watch from the last seen version when a watch
- * ends, relist when the server answers 410 Gone. Keeps no copy of the objects.
+ * ends, relist when the server answers 410 Gone. Keeps no copy of the objects: a list is read a page at
+ * a time, each page only once the handlers have room for it.
  */
 export function watchResources(options: ResourceWatchOptions): ResourceWatch {
   return new ResourceWatcher(options);
@@ -90,10 +106,11 @@ class ResourceWatcher implements ResourceWatch {
   private markSynced: () => void = () => undefined;
   private failSync: (err: unknown) => void = () => undefined;
   private readonly stopping = new AbortController();
-  private readonly counts: WatchStats = { lists: 0, watches: 0, connected: 0, events: 0, failures: 0, paused: 0 };
+  private readonly counts: WatchStats = { lists: 0, watches: 0, connected: 0, events: 0, failures: 0, paused: 0, silent: 0 };
   private readonly backoff: Backoff;
   private readonly delay: Delay;
   private readonly now: () => number;
+  private readonly startDeadline: StartDeadline;
   private ref: ResourceRef | undefined;
 
   constructor(private readonly o: ResourceWatchOptions) {
@@ -101,6 +118,7 @@ class ResourceWatcher implements ResourceWatch {
     this.backoff = new Backoff(o.backoff);
     this.delay = o.delay ?? realDelay;
     this.now = o.now ?? Date.now;
+    this.startDeadline = o.startDeadline ?? realDeadline;
     this.ended = this.run().catch((err: unknown) => {
       this.o.log.log('error', 'watch ended', { resource: this.ref?.plural ?? o.resource.kind, error: errorText(err) });
       this.failSync(err);
@@ -147,12 +165,13 @@ class ResourceWatcher implements ResourceWatch {
   }
 
   /**
-   * Waits while the handlers are full. The watch resumes from the last event handled, so nothing is
-   * skipped; a wait longer than the server keeps history ends in 410 Gone and a relist.
+   * Waits while the handlers are full. A list resumes with its next page, a watch from the last event
+   * handled, so nothing is skipped; a wait longer than the server keeps history (or a continue token)
+   * ends in 410 Gone and a relist.
    */
   private async roomToRead(): Promise<void> {
     const backpressure = this.o.handlers.backpressure;
-    if (!backpressure?.full()) return;
+    if (!backpressure || backpressure.free() > 0) return;
     this.counts.paused += 1;
     await backpressure.room(this.stopping.signal);
   }
@@ -162,66 +181,105 @@ class ResourceWatcher implements ResourceWatch {
     return { apiVersion, kind, plural: plural ?? (await this.o.reader.discoverPlural(apiVersion, kind)) };
   }
 
+  /** Lists page by page, handing each page over as `add`s before asking for the next, when there is room. */
   private async relist(ref: ResourceRef): Promise<string> {
-    const { items, resourceVersion } = await this.listAll(ref);
+    this.o.handlers.onRelistStart?.();
+    const listed: KubeObject[] | undefined = this.o.handlers.onRelist ? [] : undefined;
+    let resourceVersion: string;
+    let page: string | undefined;
+    do {
+      const limit = await this.roomForPage();
+      const query: Query = { labelSelector: this.o.labelSelector, limit: String(limit), continue: page };
+      const list = await this.withDeadline(LIST_DEADLINE_MS, 'the list', (signal) => this.o.reader.getJson(collectionPath(ref, this.o.namespace), query, signal));
+      const metadata = (list['metadata'] ?? {}) as { resourceVersion?: string; continue?: string };
+      for (const item of (list['items'] ?? []) as KubeObject[]) {
+        // List items of built-in kinds come without apiVersion/kind; watch events carry them.
+        const obj: KubeObject = { apiVersion: ref.apiVersion, kind: ref.kind, ...item };
+        listed?.push(identityOf(obj));
+        this.o.handlers.onChange('add', obj, ref);
+      }
+      resourceVersion = metadata.resourceVersion ?? '';
+      page = metadata.continue || undefined;
+    } while (page);
     this.counts.lists += 1;
-    this.o.handlers.onRelist?.(items);
-    for (const item of items) this.o.handlers.onChange('add', item, ref);
+    if (listed) this.o.handlers.onRelist?.(listed);
     this.markSynced();
     return resourceVersion;
   }
 
-  private async listAll(ref: ResourceRef): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const items: KubeObject[] = [];
-    let resourceVersion: string;
-    let page: string | undefined;
-    do {
-      const query: Query = { labelSelector: this.o.labelSelector, limit: String(this.o.pageSize ?? 500), continue: page };
-      const list = await this.o.reader.getJson(collectionPath(ref, this.o.namespace), query, this.stopping.signal);
-      const metadata = (list['metadata'] ?? {}) as { resourceVersion?: string; continue?: string };
-      // List items of built-in kinds come without apiVersion/kind; watch events carry them.
-      for (const item of (list['items'] ?? []) as KubeObject[]) items.push({ apiVersion: ref.apiVersion, kind: ref.kind, ...item });
-      resourceVersion = metadata.resourceVersion ?? '';
-      page = metadata.continue || undefined;
-    } while (page);
-    return { items, resourceVersion };
+  /** How many objects the next page may ask for: as many as the handlers have room for, after waiting for room when they are full. */
+  private async roomForPage(): Promise<number> {
+    const pageSize = this.o.pageSize ?? 500;
+    const backpressure = this.o.handlers.backpressure;
+    if (!backpressure) return pageSize;
+    await this.roomToRead();
+    return Math.max(1, Math.min(pageSize, backpressure.free()));
   }
 
+  /** Runs one request that ends when the watch stops or when it gets no answer within `ms`. */
+  private async withDeadline<T>(ms: number, what: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const request = new AbortController();
+    const silent = new SilentConnectionError(`${what} got no answer for ${ms} ms`);
+    const deadline = this.startDeadline(ms, () => request.abort(silent));
+    const stop = (): void => request.abort();
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    if (this.stopped) stop();
+    try {
+      return await send(request.signal);
+    } catch (err) {
+      if (request.signal.reason === silent) this.counts.silent += 1;
+      throw request.signal.reason === silent ? silent : err;
+    } finally {
+      deadline.clear();
+      this.stopping.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /**
+   * One watch request. The server ends it after timeoutSeconds; bytes (events, bookmarks) arrive until
+   * then, so a connection silent for longer than that is dead (half-open, or held by a proxy) and is
+   * abandoned, to be watched again from the last event handled.
+   */
   private watchOnce(ref: ResourceRef, resourceVersion: string): Promise<WatchEnd> {
     const end: WatchEnd = { resourceVersion, expired: false, events: 0, startedAt: this.now() };
-    const query: Query = {
-      resourceVersion,
-      allowWatchBookmarks: 'true',
-      labelSelector: this.o.labelSelector,
-      timeoutSeconds: String(this.o.watchTimeoutSeconds ?? 300),
-    };
+    const timeoutSeconds = this.o.watchTimeoutSeconds ?? 300;
+    const query: Query = { resourceVersion, allowWatchBookmarks: 'true', labelSelector: this.o.labelSelector, timeoutSeconds: String(timeoutSeconds) };
+    const silenceMs = timeoutSeconds * 1000 + WATCH_DEADLINE_SLACK_MS;
     this.counts.watches += 1;
     return new Promise((resolve) => {
-      let abort: (() => void) | undefined;
+      const request = new AbortController();
       let settled = false;
       const finish = (err: unknown): void => {
         if (settled) return;
         settled = true;
+        deadline.clear();
         this.stopping.signal.removeEventListener('abort', endWatch);
+        request.abort();
         if (err && !end.error) end.error = err;
         if (isGone(end.error)) [end.expired, end.error] = [true, undefined];
         resolve(end);
       };
-      const endWatch = (): void => {
-        abort?.();
-        finish(undefined);
-      };
+      const endWatch = (): void => finish(undefined);
+      const deadline = this.startDeadline(silenceMs, () => {
+        this.counts.silent += 1;
+        finish(new SilentConnectionError(`the watch sent nothing for ${silenceMs} ms (timeoutSeconds ${timeoutSeconds})`));
+      });
+      if (this.stopped) return endWatch();
       this.stopping.signal.addEventListener('abort', endWatch, { once: true });
-      const onEvent = (type: string, object: Record<string, unknown>): void => {
-        if (settled) return; // lines still buffered after the watch was ended
-        this.onWatchEvent(ref, end, type, object);
-        if (this.o.handlers.backpressure?.full()) endWatch();
-      };
-      this.o.reader.watch(collectionPath(ref, this.o.namespace), query, onEvent, finish).then((stopWatch) => {
-        abort = stopWatch;
-        if (settled) stopWatch();
-        else this.counts.connected += 1;
-      }, finish);
+      this.o.reader.watch(collectionPath(ref, this.o.namespace), query, {
+        onOpen: () => {
+          deadline.touch();
+          this.counts.connected += 1;
+        },
+        onData: () => deadline.touch(),
+        onEvent: (type, object) => {
+          if (settled) return; // lines of a chunk that arrived with the one that ended the watch
+          this.onWatchEvent(ref, end, type, object);
+          const backpressure = this.o.handlers.backpressure;
+          if (backpressure && backpressure.free() <= 0) endWatch();
+        },
+        done: finish,
+      }, request.signal);
     });
   }
 
@@ -267,12 +325,16 @@ const CHANGE_OF_WATCH_EVENT: Record<string, ChangeKind | undefined> = {
   DELETED: 'delete',
 };
 
-/** The HTTP status of a failed list (KubeRequestError.code) or watch (client-node's statusCode). */
-function statusOf(err: unknown): unknown {
-  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
-  return e?.code ?? e?.statusCode;
+/** The HTTP status of a failed list or watch, or of a watch's ERROR event. */
+function statusOf(err: unknown): number | undefined {
+  return err instanceof KubeRequestError ? err.code : undefined;
 }
 
 function isGone(err: unknown): boolean {
   return statusOf(err) === 410;
+}
+
+function identityOf(obj: KubeObject): KubeObject {
+  const { name, namespace, uid } = obj.metadata ?? {};
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid } };
 }

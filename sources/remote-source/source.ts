@@ -4,7 +4,9 @@ import type { BackoffOptions, Delay } from './backoff.js';
 import { EventSender } from './event-sender.js';
 import { GenerationFilter } from './generation-filter.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { KubeReader, loadKubeConfig } from './kube-reader.js';
+import type { StartDeadline } from './deadline.js';
+import { KubeReader } from './kube-http.js';
+import { loadKubeAccess } from './kubeconfig-file.js';
 import { watchResources } from './list-watch.js';
 import type { ChangeKind, WatchStats } from './list-watch.js';
 import { createLogger } from '../../shared/observability/logger.js';
@@ -14,7 +16,10 @@ import type { CeOverrides } from './resource-event.js';
 import type { KubeObject, ResourceRef } from './resource-ref.js';
 
 export interface ResourceSourceOptions {
-  /** A kubeconfig file path or a loaded KubeConfig; the in-cluster service account when absent. */
+  /**
+   * A kubeconfig file path or a KubeConfig the caller loaded with client-node; the in-cluster service
+   * account when absent. A path is read without client-node (kubeconfig-file.ts), for memory.
+   */
   kubeconfig?: string | KubeConfig;
   /** The watched resource; `plural` is discovered from the server when absent. */
   resource: { apiVersion: string; kind: string; plural?: string };
@@ -28,6 +33,7 @@ export interface ResourceSourceOptions {
   reconnectDelay?: Delay; // waits before re-listing / re-watching
   retryDelay?: Delay; // waits between send attempts
   now?: () => number;
+  startDeadline?: StartDeadline; // deadlines of list and watch requests on a silent connection
   backoff?: BackoffOptions;
   sendRetries?: number;
   sendRetryDelayMs?: number;
@@ -64,15 +70,14 @@ export interface ResourceSource {
  * reaches and POSTs each change to the sink as the same CloudEvent Knative's ApiServerSource would.
  */
 export async function startResourceSource(options: ResourceSourceOptions): Promise<ResourceSource> {
-  const kc = typeof options.kubeconfig === 'object' ? options.kubeconfig : loadKubeConfig(options.kubeconfig);
-  const reader = new KubeReader(kc);
+  const reader = new KubeReader(typeof options.kubeconfig === 'object' ? options.kubeconfig : await loadKubeAccess(options.kubeconfig));
   const log = options.log ?? createLogger({ component: 'remote-source' });
   const counts = { sent: 0, lost: 0, dropped: 0 };
   const filter = options.dropStatusOnlyUpdates ? new GenerationFilter() : undefined;
   const queue = new KeyedQueue(options.sendConcurrency ?? 8);
   const maxPending = options.maxPendingEvents ?? 1000;
-  // A sink that is slow or down pauses the watch instead of growing memory; reading resumes at half.
-  const backpressure = { full: () => queue.pending >= maxPending, room: (signal: AbortSignal) => queue.whenPendingAtMost(Math.floor(maxPending / 2), signal) };
+  // A sink that is slow or down pauses the list or watch instead of growing memory; reading resumes at half.
+  const backpressure = { free: () => maxPending - queue.pending, room: (signal: AbortSignal) => queue.whenPendingAtMost(Math.floor(maxPending / 2), signal) };
   const giveUp = new AbortController();
   const sender = new EventSender({
     cancel: giveUp.signal,
@@ -101,11 +106,12 @@ export async function startResourceSource(options: ResourceSourceOptions): Promi
     resource: options.resource,
     namespace: options.namespace,
     labelSelector: options.labelSelector,
-    handlers: { onChange, onRelist: (objects) => filter?.reset(objects), backpressure },
+    handlers: { onChange, onRelistStart: () => filter?.forgetAll(), backpressure },
     log,
     backoff: options.backoff,
     delay: options.reconnectDelay,
     now: options.now,
+    startDeadline: options.startDeadline,
     watchTimeoutSeconds: options.watchTimeoutSeconds,
   });
   log.log('info', 'watching', { server: reader.serverUrl, ...options.resource, namespace: options.namespace ?? '(all)', sink: options.sink });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseSourceConfig, SourceConfigError } from '../../sources/remote-source/config.js';
+import { INTERNAL_REQUESTS } from '../../shared/api/internal-request.js';
+import { apiVersionOf } from '../../shared/api/resource-type.js';
+import { DEFAULT_RESOURCE, parseSourceConfig, SourceConfigError } from '../../sources/remote-source/config.js';
 
 const sink = { K_SINK: 'http://broker.local/ns/default', REMOTE_KUBECONFIG: '/etc/remote/kubeconfig' };
 
@@ -36,6 +38,10 @@ describe('parseSourceConfig', () => {
     });
   });
 
+  it('when nothing names the kind, then the default is exactly shared/api’s InternalRequest resource', () => {
+    expect(DEFAULT_RESOURCE).toEqual({ apiVersion: apiVersionOf(INTERNAL_REQUESTS), kind: INTERNAL_REQUESTS.kind, plural: INTERNAL_REQUESTS.plural });
+  });
+
   it('when a flag and its environment variable are both set, then the flag wins', () => {
     const options = parseSourceConfig(['--namespace', 'from-flag', '--drop-status-only-updates=false'], { ...sink, WATCH_NAMESPACE: 'from-env' });
     expect(options.namespace).toBe('from-flag');
@@ -55,6 +61,9 @@ describe('parseSourceConfig', () => {
     [[], { K_SINK: 'ftp://broker.local/' }, /http or https/],
     [[], { ...sink, K_CE_OVERRIDES: '{"extensions":{"type":"x"}}' }, /type is a CloudEvents attribute/],
     [[], { ...sink, K_CE_OVERRIDES: '{"extensions":{"data":"x"}}' }, /data is a CloudEvents attribute/],
+    [[], { ...sink, K_CE_OVERRIDES: '{"extensions":{"cluster":1}}' }, /extension cluster must be a string/],
+    [[], { ...sink, K_CE_OVERRIDES: '{"extensions":["cluster"]}' }, /extensions must be an object/],
+    [[], { ...sink, K_CE_OVERRIDES: '"public"' }, /it must be an object/],
   ])('when the configuration is unusable (%j %j), then it fails with a clear message', (argv, env, message) => {
     expect(() => parseSourceConfig(argv, env)).toThrow(SourceConfigError);
     expect(() => parseSourceConfig(argv, env)).toThrow(message);

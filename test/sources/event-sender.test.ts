@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CloudEvent } from 'cloudevents';
 import { EventSender } from '../../sources/remote-source/event-sender.js';
 import { eventually } from './support/cluster.js';
@@ -60,6 +62,20 @@ describe('EventSender', () => {
     const sender = new EventSender({ sink: 'http://127.0.0.1:9/', log, delay, retries: 1 });
     await expect(sender.send(event())).resolves.toBe(false);
     expect(lines[0]).toMatchObject({ message: 'event lost', attempts: 2, error: expect.any(String) });
+  });
+
+  it('when the sink does not answer within the attempt timeout, then the attempt ends and is retried, and the event is logged as lost', async () => {
+    const silent = createServer(() => undefined); // takes requests, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { log, lines } = captureLog();
+      const sender = new EventSender({ sink: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, log, delay: async () => undefined, retries: 1, timeoutMs: 1 });
+      await expect(sender.send(event())).resolves.toBe(false);
+      expect(lines).toEqual([expect.objectContaining({ message: 'event lost', attempts: 2, error: 'no answer within 1 ms' })]);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('when the source gives up (shutdown) while an attempt waits for the sink, then the attempt ends and the event is logged as lost', async () => {

@@ -140,13 +140,13 @@ describe('remote-source against an API server', () => {
 
   it('when the server fails watch requests, then it reconnects with growing backoff and resumes without losing changes', async () => {
     const waits: number[] = [];
-    const source = await startSource({ reconnectDelay: async (ms) => void waits.push(ms), backoff: { initialMs: 100, maxMs: 1000 } });
+    const source = await startSource({ reconnectDelay: async (ms) => void waits.push(ms), backoff: { initialMs: 100, maxMs: 1000, random: () => 0.5 } });
     cluster.server.faults.failNext({ verb: 'watch', resource: 'internalrequests', count: 3, code: 500 });
     cluster.server.faults.cutWatches('internalrequests');
     await cluster.port.create(INTERNAL_REQUESTS, 'tenant', internalRequest('after-outage'));
     await sink.waitFor(() => eventsOf('after-outage', ADD).length === 1, 'the change made during the outage');
     expect(source.stats().connected).toBe(2);
-    expect(waits.filter((ms) => ms > 0).slice(0, 4)).toEqual([100, 200, 400, 800]);
+    expect(waits.filter((ms) => ms > 0).slice(0, 4)).toEqual([75, 150, 300, 600]); // three quarters of 100, 200, 400, 800: the jitter drew 0.5
     expect(source.stats().lists).toBe(1);
     expect(source.stats().failures).toBeGreaterThanOrEqual(3);
   });
@@ -190,6 +190,31 @@ describe('remote-source against an API server', () => {
     await source.idle();
     for (let i = 0; i < 10; i += 1) expect(eventsOf(`backlog-${i}`, ADD)).toHaveLength(1);
     expect(source.stats()).toMatchObject({ lost: 0, lists: 1, pending: 0 });
+  });
+
+  it('when the sink stops answering during the first list, then the list is read a page at a time, never holding more than maxPendingEvents, and every object gets its add', async () => {
+    const labels = { batch: 'paged' };
+    for (let i = 0; i < 20; i += 1) await cluster.port.create(INTERNAL_REQUESTS, 'tenant', { ...internalRequest(`paged-${i}`), metadata: { name: `paged-${i}`, namespace: 'tenant', labels } });
+    const listsBefore = cluster.server.requests.count({ verb: 'list', resource: 'internalrequests' });
+    const release = sink.holdResponses();
+    const source = await startResourceSource({
+      kubeconfig: cluster.kc, resource: IR_RESOURCE, sink: sink.url, labelSelector: 'batch=paged', sendConcurrency: 2, maxPendingEvents: 6,
+      reconnectDelay: instant, retryDelay: instant, log: captureLog().log,
+    });
+    sources.push(source);
+    let synced = false;
+    void source.synced.then(() => (synced = true));
+    await eventually(() => source.stats().paused >= 1, 'the list to wait for room');
+    expect(source.stats()).toMatchObject({ pending: 6, lists: 0 });
+    expect(cluster.server.requests.count({ verb: 'list', resource: 'internalrequests' }) - listsBefore).toBe(1); // one page of 6, no reading ahead
+    expect(synced).toBe(false);
+    release();
+    await source.synced;
+    await sink.waitFor(() => eventsOf('paged-19', ADD).length === 1, 'the last add');
+    await source.idle();
+    for (let i = 0; i < 20; i += 1) expect(eventsOf(`paged-${i}`, ADD)).toHaveLength(1);
+    expect(source.stats()).toMatchObject({ lists: 1, lost: 0, pending: 0 });
+    expect(cluster.server.requests.count({ verb: 'list', resource: 'internalrequests' }) - listsBefore).toBeGreaterThanOrEqual(4); // pages of at most 6
   });
 
   it('when stopped while the sink keeps failing, then retries end after the grace period and the rest is logged as lost, so the stop ends', async () => {
