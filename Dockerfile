@@ -1,5 +1,5 @@
-# One image for the four functions and the remote watcher.
-#   functions:      args --target=<name>   (admission, pipelinerun-creator, status-relay, cleanup)
+# One image for the five functions and the remote watcher.
+#   functions:      args --target=<name>   (admission, pipelinerun-creator, status-relay, cleanup, resync)
 #   remote watcher: command node dist/sources/remote-source/main.js
 # Node.js 20 matches package.json "engines" (see docs/adr/0001).
 

@@ -18,6 +18,7 @@ import { defineEventFunction, done, reply } from '../../shared/http/index.js';
 import type { FunctionContext, Outcome } from '../../shared/http/index.js';
 import { patchInternalRequestStatus, readInternalRequest, readPipelineRun, requestRef } from '../../shared/kube/index.js';
 import { recordAttemptFinished } from '../../shared/observability/index.js';
+import { writeRelayedStatus } from './write-relayed-status.js';
 
 const NAME = 'status-relay';
 const consumes = [
@@ -40,8 +41,9 @@ async function relay(event: ReceivedOf<typeof consumes>, context: FunctionContex
   if (owner === undefined) return done('not the run of an internal request');
   const ir = await readInternalRequest(remote, owner);
   if (ir === undefined || !belongsTo(pr, ir)) return announceOrphan(pr, owner);
-  const patch = relayStatus(ir, pr, now());
-  const current = patch === null ? ir : await patchInternalRequestStatus(remote, ir, patch);
+  const at = now();
+  const patch = relayStatus(ir, pr, at);
+  const current = patch === null ? ir : await writeRelayedStatus(remote, ir, pr, patch, at);
   if (!isCompleted(current)) return done(patch === null ? 'nothing to change' : 'request running');
   if (patch !== null) recordAttemptFinished(current);
   // Announced again on later updates of a completed run too, so a cleanup that was lost gets another chance.

@@ -4,13 +4,14 @@
 # internal-services namespace, or writes them to a directory. Tokens are never printed.
 #   Secret on the private cluster   public ServiceAccount         mounted by
 #   remote-kubeconfig-watcher       internal-services-watcher     the remote watcher (ContainerSource)
-#   remote-kubeconfig-functions     internal-services-functions   the four functions
-# Both are minted together, from tokens read before anything is written, so a failure leaves the
+#   remote-kubeconfig-functions     internal-services-functions   the four event functions
+#   remote-kubeconfig-resync        internal-services-resync      the resync sweep
+# All are minted together, from tokens read before anything is written, so a failure leaves the
 # Secrets as they were.
 set -euo pipefail
 
 readonly namespace=internal-services
-readonly identities=(watcher functions)
+readonly identities=(watcher functions resync)
 
 usage() {
   cat >&2 <<'EOF'
@@ -19,9 +20,11 @@ usage: mint-kubeconfig.sh --public-context CTX (--private-context CTX | --output
 
   --public-context CTX   kubectl context of the public cluster (where knative/public is applied)
   --private-context CTX  kubectl context of the private cluster: create or update the Secrets
-                         remote-kubeconfig-watcher and remote-kubeconfig-functions there
-  --output DIR           write DIR/watcher.kubeconfig and DIR/functions.kubeconfig (mode 600;
-                         DIR is created, mode 700, if missing); with --private-context, as well
+                         remote-kubeconfig-watcher, remote-kubeconfig-functions and
+                         remote-kubeconfig-resync there
+  --output DIR           write DIR/watcher.kubeconfig, DIR/functions.kubeconfig and
+                         DIR/resync.kubeconfig (mode 600; DIR is created, mode 700, if missing);
+                         with --private-context, as well
   --server URL           the public API server URL as reachable from the private cluster's pods
                          (default: the server of the public context)
   --duration DURATION    use short-lived tokens from the TokenRequest API (e.g. 720h) instead of
@@ -67,7 +70,7 @@ done
 [ -z "$duration" ] || [[ "$duration" =~ ^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$ ]] ||
   bad_usage "--duration must be a duration such as 720h or 90m, not '$duration'"
 [ -z "$output" ] || [ ! -e "$output" ] || [ -d "$output" ] ||
-  bad_usage "--output names a directory (for watcher.kubeconfig and functions.kubeconfig); '$output' is a file"
+  bad_usage "--output names a directory (for watcher.kubeconfig, functions.kubeconfig and resync.kubeconfig); '$output' is a file"
 
 contexts="$(kubectl config get-contexts -o name)"
 has_context() { grep -qxF -- "$1" <<<"$contexts"; }
@@ -147,7 +150,7 @@ if [ -n "$output" ]; then
     echo "wrote $output/$name.kubeconfig (internal-services-$name)" >&2
   done
 fi
-# One server-side apply of both Secrets, so no last-applied-configuration annotation holds a second copy.
+# One server-side apply of all Secrets, so no last-applied-configuration annotation holds a second copy.
 if [ -n "$private_context" ]; then
   for name in "${identities[@]}"; do
     echo '---'

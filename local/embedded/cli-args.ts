@@ -1,13 +1,14 @@
 /** `npm start -- …`: the command line of the embedded default, turned into EmbeddedOptions. */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { InvalidGoDurationError, parseGoDuration } from '../../shared/core/index.js';
 import { PORTS_USED } from './port-plan.js';
 import type { EmbeddedOptions } from './start-embedded.js';
 
 export const USAGE = `Usage: npm start -- [options]
 
 With no options, runs the whole system on this machine: two local API servers (public and
-internal), the event sources, the broker, the four functions and a pipeline runner.
+internal), the event sources, the broker, the five functions and a pipeline runner.
 
   --dir <path>                  where kubeconfigs and endpoints.json go (default .local)
   --port-base <port>            listen on ${PORTS_USED} consecutive ports from <port> (default: free ports)
@@ -17,6 +18,8 @@ internal), the event sources, the broker, the four functions and a pipeline runn
                                 with the two above: the watcher lists and watches InternalRequests
                                 with this one (the minted watcher.kubeconfig), the functions with
                                 --remote-kubeconfig (functions.kubeconfig); default: the same file
+  --resync-every <duration>     how often the resync sweep repairs what lost events left undone,
+                                e.g. 30s, 5m (default 60s; at least 1s; 0 runs no sweep)
   --help                        show this text`;
 
 export class UsageError extends Error {
@@ -31,8 +34,11 @@ const OPTIONS = {
   'remote-kubeconfig': { type: 'string' },
   'internal-kubeconfig': { type: 'string' },
   'remote-watcher-kubeconfig': { type: 'string' },
+  'resync-every': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
+
+const SHORTEST_RESYNC_MS = 1000;
 
 function portBaseOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -40,6 +46,23 @@ function portBaseOf(text: string | undefined): number | undefined {
   const highest = 65535 - (PORTS_USED - 1);
   if (!/^\d+$/.test(text) || base < 1 || base > highest) throw new UsageError(`--port-base must be a port from 1 to ${highest}, not ${JSON.stringify(text)}`);
   return base;
+}
+
+/** Milliseconds between sweeps; undefined for the default. */
+function resyncEveryOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const refuse = (): never => {
+    throw new UsageError(`--resync-every must be a duration such as 30s or 5m (at least 1s), or 0 for no sweeps, not ${JSON.stringify(text)}`);
+  };
+  let nanoseconds: bigint;
+  try {
+    nanoseconds = parseGoDuration(text);
+  } catch (err) {
+    if (err instanceof InvalidGoDurationError) return refuse();
+    throw err;
+  }
+  const ms = Number(nanoseconds / 1_000_000n);
+  return ms === 0 || ms >= SHORTEST_RESYNC_MS ? ms : refuse();
 }
 
 function clustersOf(remote: string | undefined, internal: string | undefined, watcher: string | undefined): EmbeddedOptions['clusters'] {
@@ -60,6 +83,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     'remote-kubeconfig'?: string;
     'internal-kubeconfig'?: string;
     'remote-watcher-kubeconfig'?: string;
+    'resync-every'?: string;
     help?: boolean;
   };
   try {
@@ -71,5 +95,6 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (values.dir === '') throw new UsageError('--dir needs a path');
   const portBase = portBaseOf(values['port-base']);
   const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig'], values['remote-watcher-kubeconfig']);
-  return { kind: 'start', options: { dir: values.dir, portBase, clusters } };
+  const resyncEveryMs = resyncEveryOf(values['resync-every']);
+  return { kind: 'start', options: { dir: values.dir, portBase, clusters, resyncEveryMs } };
 }

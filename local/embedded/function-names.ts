@@ -1,3 +1,3 @@
 /** The Knative Service names of knative/private/functions.yaml, which the Triggers subscribe. */
-export const FUNCTION_NAMES = ['admission', 'pipelinerun-creator', 'status-relay', 'cleanup'] as const;
+export const FUNCTION_NAMES = ['admission', 'pipelinerun-creator', 'status-relay', 'cleanup', 'resync'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

@@ -1,5 +1,5 @@
 /**
- * The four functions over HTTP on loopback, in this process: the same handlers Knative serves, each
+ * The five functions over HTTP on loopback, in this process: the same handlers Knative serves, each
  * behind functions-framework's own server for its target.
  */
 import type { Server } from 'node:http';
@@ -34,6 +34,11 @@ export function bindFunctionEnvironment(env: FunctionEnvironment): void {
   }
   boundTo = env;
   Object.assign(process.env, { REMOTE_KUBECONFIG: env.remoteKubeconfig, KUBECONFIG: env.internalKubeconfig, SERVICE_NAMESPACE: env.serviceNamespace });
+}
+
+/** The broker's ingress, where the resync sweep posts its events: in a cluster its SinkBinding sets K_SINK. */
+export function bindEventSink(brokerIngress: string): void {
+  process.env.K_SINK = brokerIngress;
 }
 
 async function listen(server: Server, port: number): Promise<string> {

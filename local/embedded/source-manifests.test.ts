@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { localConfigManifest } from './seed-config.js';
-import { pipelineRunSourceOptions, remoteSourceOptions, serviceNamespaceOfInstall } from './source-manifests.js';
+import { pingManifest, pipelineRunSourceOptions, remoteSourceOptions, serviceNamespaceOfInstall } from './source-manifests.js';
 
 describe('the local install follows the knative/private manifests', () => {
   it('when the remote watcher is configured, then it watches InternalRequests and drops status-only updates, as its ContainerSource says', async () => {
@@ -23,6 +23,10 @@ describe('the local install follows the knative/private manifests', () => {
       dropStatusOnlyUpdates: false,
     });
     expect(await serviceNamespaceOfInstall()).toBe('internal-services');
+  });
+
+  it('when the resync sweep is pinged, then the ping comes from the PingSource of the manifests, with its JSON data', async () => {
+    expect(await pingManifest()).toEqual({ source: '/apis/v1/namespaces/internal-services/pingsources/resync', contentType: 'application/json', data: {} });
   });
 
   it('when the config is seeded, then it is the config manifest with default on the allow-list', async () => {

@@ -1,7 +1,8 @@
 /**
- * The two event sources as knative/private describes them: the remote watcher's ContainerSource
- * (its environment is the watcher's configuration) and the PipelineRun ApiServerSource (resource,
- * label selector, namespace). Reading them here keeps local runs and the cluster install alike.
+ * The event sources as knative/private describes them: the remote watcher's ContainerSource (its
+ * environment is the watcher's configuration), the PipelineRun ApiServerSource (resource, label
+ * selector, namespace) and the resync sweep's PingSource (what a ping looks like). Reading them here
+ * keeps local runs and the cluster install alike.
  */
 import { join } from 'node:path';
 import { parseSourceConfig } from '../../sources/remote-source/index.js';
@@ -55,4 +56,22 @@ export async function serviceNamespaceOfInstall(): Promise<string> {
   const namespace = manifest.metadata?.namespace;
   if (!namespace) throw new SourceManifestError('the ApiServerSource manifest names no namespace');
   return namespace;
+}
+
+/** What knative/private's PingSource sends: its `source` attribute, content type and data. */
+export interface PingManifest {
+  source: string;
+  contentType: string;
+  data: unknown;
+}
+
+/** The PingSource of the resync sweep: its pings come from `/apis/v1/namespaces/<ns>/pingsources/<name>`. */
+export async function pingManifest(): Promise<PingManifest> {
+  const manifest = findManifest(await readManifests(join(PRIVATE_DIR, 'resync.yaml')), 'PingSource');
+  const { namespace, name } = manifest.metadata ?? {};
+  if (!namespace || !name) throw new SourceManifestError('the PingSource manifest names no namespace or name');
+  const contentType = String(manifest.spec?.['contentType'] ?? 'text/plain');
+  const text = String(manifest.spec?.['data'] ?? '');
+  const data: unknown = contentType === 'application/json' ? JSON.parse(text) : text;
+  return { source: `/apis/v1/namespaces/${namespace}/pingsources/${name}`, contentType, data };
 }

@@ -1,7 +1,8 @@
 /**
  * The whole system on one machine: the clusters (local API servers, or real ones through
- * kubeconfigs), the four functions over HTTP on loopback, the broker routing by the Trigger
- * manifests, the two event sources and, for local clusters, the pipeline runner.
+ * kubeconfigs), the five functions over HTTP on loopback, the broker routing by the Trigger
+ * manifests, the two event sources, the ping that starts resync sweeps and, for local clusters, the
+ * pipeline runner.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,13 +14,15 @@ import { clusterEndpointOf, writeEndpoints } from './endpoints.js';
 import type { Endpoints } from './endpoints.js';
 import { startEventSources } from './event-sources.js';
 import type { EventSourceKubeconfigs as Kubeconfigs, EventSources } from './event-sources.js';
-import { bindFunctionEnvironment, serveFunctions } from './function-servers.js';
+import { bindEventSink, bindFunctionEnvironment, serveFunctions } from './function-servers.js';
 import { startLocalClusters } from './local-clusters.js';
 import type { LocalClusters } from './local-clusters.js';
+import { startPingSource } from './ping-source.js';
+import type { PingSource, Ticker } from './ping-source.js';
 import { portPlan } from './port-plan.js';
 import type { PortPlan } from './port-plan.js';
 import { KNATIVE_DIR } from './project-paths.js';
-import { serviceNamespaceOfInstall } from './source-manifests.js';
+import { pingManifest, serviceNamespaceOfInstall } from './source-manifests.js';
 import { startOrUnwind, Teardown } from './teardown.js';
 
 export interface RealClusters {
@@ -39,6 +42,12 @@ export interface EmbeddedOptions {
   clusters?: RealClusters;
   /** How long the first list of each watcher may take; default 30 s. */
   syncTimeoutMs?: number;
+  /** How often the resync sweep runs (a ping to the broker); default 60 s; 0 runs none. */
+  resyncEveryMs?: number;
+  /** What times the pings; default real timers. Tests inject a clock they drive. */
+  resyncTicker?: Ticker;
+  /** Where the event sources send, given the broker's ingress; default the ingress itself. Tests put a lossy hop between. */
+  sourceSink?: (brokerIngress: string) => string | Promise<string>;
 }
 
 export interface EmbeddedSystem {
@@ -50,6 +59,8 @@ export interface EmbeddedSystem {
   readonly localClusters: LocalClusters | undefined;
   readonly broker: LocalBroker;
   readonly sources: EventSources;
+  /** The pings that start resync sweeps; undefined when `resyncEveryMs` is 0. */
+  readonly resync: PingSource | undefined;
   readonly runner: PipelineRunner | undefined;
   /** Stops every part, newest first; safe to call more than once. */
   stop(): Promise<void>;
@@ -61,6 +72,7 @@ interface Clusters {
 }
 
 const DEFAULT_SYNC_TIMEOUT_MS = 30_000;
+const DEFAULT_RESYNC_EVERY_MS = 60_000;
 
 /** The given files for real clusters; for local ones, where their kubeconfigs are written. */
 function kubeconfigPaths(dir: string, clusters: RealClusters | undefined): Kubeconfigs {
@@ -93,6 +105,14 @@ async function startBroker(teardown: Teardown, subscribers: Record<string, strin
   return broker;
 }
 
+async function startResync(teardown: Teardown, sink: string, options: EmbeddedOptions): Promise<PingSource | undefined> {
+  const everyMs = options.resyncEveryMs ?? DEFAULT_RESYNC_EVERY_MS;
+  if (everyMs === 0) return undefined;
+  const pings = startPingSource({ sink, ping: await pingManifest(), everyMs, ticker: options.resyncTicker });
+  teardown.add('resync pings', () => pings.stop());
+  return pings;
+}
+
 async function startRunner(teardown: Teardown, kubeconfig: string, namespace: string, syncTimeoutMs: number): Promise<PipelineRunner> {
   const runner = startPipelineRunner({ kubeconfig, namespace });
   teardown.add('pipeline runner', () => runner.stop());
@@ -111,11 +131,14 @@ async function assemble(teardown: Teardown, options: EmbeddedOptions): Promise<E
   const clusters = await startClusters(teardown, kubeconfigs, ports, options.clusters === undefined, serviceNamespace);
   const functions = await serveFunctions(teardown, ports.functions);
   const broker = await startBroker(teardown, functions, ports.broker);
-  const sources = await startEventSources(teardown, kubeconfigs, broker.url as string, syncTimeoutMs);
+  const ingress = broker.url as string;
+  bindEventSink(ingress);
+  const sources = await startEventSources(teardown, kubeconfigs, await (options.sourceSink?.(ingress) ?? ingress), syncTimeoutMs);
+  const resync = await startResync(teardown, ingress, options);
   const runner = clusters.local ? await startRunner(teardown, kubeconfigs.internal, serviceNamespace, syncTimeoutMs) : undefined;
-  const endpoints: Endpoints = { clusters: clusters.endpoints, broker: broker.url as string, functions };
+  const endpoints: Endpoints = { clusters: clusters.endpoints, broker: ingress, functions };
   const endpointsFile = await writeEndpoints(dir, endpoints);
-  return { endpoints, endpointsFile, serviceNamespace, localClusters: clusters.local, broker, sources, runner, stop: () => teardown.run() };
+  return { endpoints, endpointsFile, serviceNamespace, localClusters: clusters.local, broker, sources, resync, runner, stop: () => teardown.run() };
 }
 
 /** Starts everything, or nothing: a start that fails stops what it had started before the error goes on. */

@@ -7,4 +7,6 @@ export * from './object-meta.js';
 export * from './patch.js';
 export * from './patterns.js';
 export * from './pipeline-run.js';
+export * from './request-identity.js';
 export * from './resource-type.js';
+export * from './service-accounts.js';

@@ -18,10 +18,12 @@ function configPort(initial: unknown): { port: ClusterPort; reads: () => number;
       return Promise.resolve(object as T | undefined);
     },
     list: unused,
+    listPages: unused,
     create: unused,
     patch: unused,
     patchStatus: unused,
     delete: unused,
+    withSignal: unused,
   };
   return { port, reads: () => reads, set: (o) => (object = o) };
 }

@@ -1,3 +1,4 @@
+import { SYSTEM_SERVICE_ACCOUNTS } from '../api/index.js';
 import type { InternalRequest, InternalServicesConfigSpec, Param } from '../api/index.js';
 import { duplicateParamName, invalidParamName, resultReferenceIn } from './tekton-params.js';
 import { timeoutsRefusal } from './tekton-timeouts.js';
@@ -71,6 +72,20 @@ const serviceAccountAllowed: AdmissionCheck = {
     return account === '' || allowed.length === 0 || allowed.includes(account)
       ? undefined
       : `the service account (${account}) is not in the allowed list: ${goList(allowed)}`;
+  },
+};
+
+/**
+ * The system's own identities hold rights over every run, so no request may borrow one, not even when an
+ * allow list names it by mistake.
+ */
+const serviceAccountNotSystem: AdmissionCheck = {
+  name: 'service-account-not-system',
+  reject: (ir) => {
+    const account = ir.spec.serviceAccount ?? '';
+    return SYSTEM_SERVICE_ACCOUNTS.includes(account)
+      ? `the service account (${account}) is one of the internal services' own and cannot run a request's pipeline`
+      : undefined;
   },
 };
 
@@ -151,6 +166,7 @@ export const ADMISSION_CHECKS: readonly AdmissionCheck[] = [
   gitResolverUrlAllowed,
   resolverAllowed,
   serviceAccountAllowed,
+  serviceAccountNotSystem,
   paramNamesValid,
   paramsWithinLimits,
   paramValuesUseNoResults,

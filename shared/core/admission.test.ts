@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FINALIZER } from '../api/index.js';
+import { FINALIZER, SYSTEM_SERVICE_ACCOUNTS } from '../api/index.js';
 import type { InternalServicesConfigSpec } from '../api/index.js';
 import { aConfigSpec, anInternalRequest } from '../api/testing.js';
 import type { RequestParts } from '../api/testing.js';
@@ -160,6 +160,29 @@ describe('Admission (better): allowedResolvers and allowedServiceAccounts, empty
   ];
   it.each(table)('$name', ({ spec, config, rejected }) => {
     expect(rejectionOf({ spec }, config)).toBe(rejected);
+  });
+});
+
+describe('Admission (better): the system\'s own service accounts never run a request', () => {
+  const own = (account: string): string => `the service account (${account}) is one of the internal services' own and cannot run a request's pipeline`;
+  const table = [
+    ...SYSTEM_SERVICE_ACCOUNTS.map((account) => ({ name: `${account}, with no allow list → rejected`, account, config: {}, rejected: own(account) })),
+    { name: 'cleanup, even when the allow list names it → rejected', account: 'cleanup', config: { allowedServiceAccounts: ['cleanup'] }, rejected: own('cleanup') },
+    {
+      name: 'cleanup, not in a list naming others → the allow list speaks first',
+      account: 'cleanup',
+      config: { allowedServiceAccounts: ['release'] },
+      rejected: 'the service account (cleanup) is not in the allowed list: [release]',
+    },
+    { name: 'a tenant account sharing a prefix (cleanup-bot) → admitted', account: 'cleanup-bot', config: {}, rejected: undefined },
+    { name: "Tekton's default account (default) → admitted", account: 'default', config: {}, rejected: undefined },
+  ];
+  it.each(table)('$name', ({ account, config, rejected }) => {
+    expect(rejectionOf({ spec: { serviceAccount: account } }, config)).toBe(rejected);
+  });
+
+  it('when no service account is asked for, then Tekton\'s default runs it and this check has nothing to say', () => {
+    expect(rejectionOf({})).toBeUndefined();
   });
 });
 

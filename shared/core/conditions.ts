@@ -17,18 +17,23 @@ export function formatTime(when: Date): string {
   return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function findSucceededCondition(ir: InternalRequest): Condition | undefined {
+/** Anything with a request's conditions: a parsed request, or the shell of one our schema cannot read. */
+export interface WithConditions {
+  status?: { conditions?: Condition[] | undefined } | undefined;
+}
+
+export function findSucceededCondition(ir: WithConditions): Condition | undefined {
   return ir.status?.conditions?.find((condition) => condition.type === SUCCEEDED);
 }
 
 /** Completed = True, or False with any reason except Running. A completed request is never changed again. */
-export function isCompleted(ir: InternalRequest): boolean {
+export function isCompleted(ir: WithConditions): boolean {
   const condition = findSucceededCondition(ir);
   if (condition === undefined) return false;
   return condition.status === 'True' || (condition.status === 'False' && condition.reason !== Reason.Running);
 }
 
-export function isRunning(ir: InternalRequest): boolean {
+export function isRunning(ir: WithConditions): boolean {
   const condition = findSucceededCondition(ir);
   return condition !== undefined && condition.status !== 'True' && condition.reason === Reason.Running;
 }
@@ -65,8 +70,9 @@ export function runningCondition(previous: Condition | undefined, now: Date): Co
   return nextCondition(previous, 'False', Reason.Running, '', now);
 }
 
-export function succeededCondition(previous: Condition | undefined, now: Date): Condition {
-  return nextCondition(previous, 'True', Reason.Succeeded, '', now);
+/** `note` is empty unless something about the success needs saying (results left out). */
+export function succeededCondition(previous: Condition | undefined, now: Date, note = ''): Condition {
+  return nextCondition(previous, 'True', Reason.Succeeded, note, now);
 }
 
 export function failedCondition(previous: Condition | undefined, message: string, now: Date): Condition {

@@ -24,6 +24,7 @@ export function stringResults(pr: PipelineRun): Record<string, string> {
   return results;
 }
 
-export function namespacedName(pr: PipelineRun): string {
+/** `<namespace>/<name>` of a run, or of what is known of one that is gone. */
+export function namespacedName(pr: { metadata: { namespace: string; name: string } }): string {
   return `${pr.metadata.namespace}/${pr.metadata.name}`;
 }

@@ -14,7 +14,7 @@ import {
  * so a concurrent writer turns it into a 409 Conflict (retried, then re-decided on fresh state) instead
  * of two writers racing: that is what keeps a completed request from ever changing again.
  */
-export function statusPatch(ir: InternalRequest, change: Partial<InternalRequestStatus>): MergePatch {
+export function statusPatch(ir: { metadata: { resourceVersion: string } }, change: Partial<InternalRequestStatus>): MergePatch {
   return { merge: { metadata: { resourceVersion: ir.metadata.resourceVersion }, status: change } };
 }
 
@@ -36,6 +36,8 @@ export interface RunOutcome {
   /** The PipelineRun's Succeeded message; shown on failure. */
   message: string;
   results: Record<string, string>;
+  /** On success: which results were left out and why (empty when none were). */
+  resultsNote?: string;
   completionTime: Date;
 }
 
@@ -44,7 +46,7 @@ export function markCompleted(ir: InternalRequest, outcome: RunOutcome, now: Dat
   if (isCompleted(ir)) return null;
   const previous = findSucceededCondition(ir);
   const condition = outcome.succeeded
-    ? succeededCondition(previous, now)
+    ? succeededCondition(previous, now, outcome.resultsNote)
     : failedCondition(previous, outcome.message, now);
   const results = Object.keys(outcome.results).length > 0 ? { results: outcome.results } : {};
   return statusPatch(ir, {

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { InternalRequestStatus } from '../api/index.js';
 import { aPipelineRun, anInternalRequest, REQUEST_UID } from '../api/testing.js';
 import type { RunParts } from '../api/testing.js';
-import { relayRunGone, relayStatus } from './status-relay.js';
+import { RESULTS_MAX_BYTES } from './results-budget.js';
+import { relayRunGone, relayStatus, relayStatusWithoutResults } from './status-relay.js';
 
 const NOW = new Date('2025-01-02T03:10:00Z');
 const RUN = `internal-services/internalrequest-${REQUEST_UID}`;
@@ -91,6 +92,60 @@ describe('Status relay: when it is done (Succeeded condition not Unknown)', () =
       pipelineRun: RUN,
       startTime: '2025-01-02T03:10:00Z',
     });
+  });
+});
+
+describe('Status relay: results too large for a status are left out, and the condition says which', () => {
+  const SUCCEEDED = { status: 'True', reason: 'Succeeded' };
+  const MEGABYTES = [
+    { name: 'sbom', value: 'x'.repeat(2 * 1024 * 1024) },
+    { name: 'digest', value: 'sha256:abc' },
+    { name: 'log', value: 'y'.repeat(RESULTS_MAX_BYTES) },
+  ];
+
+  it('when a successful run\'s results are over the limit, then those that fit are written and the rest named in the message', () => {
+    expect(relayed({ condition: SUCCEEDED, results: MEGABYTES })).toMatchObject({
+      results: { digest: 'sha256:abc' },
+      conditions: [{ status: 'True', reason: 'Succeeded', message: expect.stringMatching(/^results left out: log, sbom \(over the limit of 786432 bytes/) }],
+    });
+  });
+
+  it('when the results fit, then the Succeeded message stays empty', () => {
+    expect(relayed({ condition: SUCCEEDED, results: RESULTS })).toMatchObject({ conditions: [{ message: '' }] });
+  });
+
+  const fallback = (run: RunParts, status: InternalRequestStatus = RUNNING): Record<string, unknown> | null => {
+    const patch = relayStatusWithoutResults(anInternalRequest({ status }), aPipelineRun(run), NOW, 'Request entity too large: limit is 3145728');
+    return patch === null ? null : (patch.merge as { status: Record<string, unknown> }).status;
+  };
+
+  it('when the API server refuses the status with its results, then the fallback is the same success with none, naming them all and the refusal', () => {
+    const status = fallback({ condition: SUCCEEDED, results: MEGABYTES, completionTime: '2025-01-02T03:09:30Z' });
+    expect(status).toEqual({
+      pipelineRun: RUN,
+      startTime: '2025-01-02T03:00:00Z',
+      completionTime: '2025-01-02T03:09:30Z',
+      conditions: [{
+        type: 'Succeeded',
+        status: 'True',
+        reason: 'Succeeded',
+        message: 'results left out: digest, log, sbom (the API server refused the status with them: Request entity too large: limit is 3145728)',
+        lastTransitionTime: '2025-01-02T03:10:00Z',
+      }],
+    });
+  });
+
+  it.each([
+    { name: 'the run failed (a failure carries no results)', run: { condition: { status: 'False', reason: 'Failed' }, results: MEGABYTES } },
+    { name: 'the run had no string results', run: { condition: SUCCEEDED, results: [RESULTS[1]!] } },
+    { name: 'the run belongs to another request', run: { condition: SUCCEEDED, results: MEGABYTES, labels: {} } },
+  ])('when $name, then there is nothing to leave out: no fallback, the refusal stands', ({ run }) => {
+    expect(fallback(run)).toBeNull();
+  });
+
+  it('when the request is already completed, then no fallback either', () => {
+    const done: InternalRequestStatus = { ...RUNNING, conditions: [{ ...RUNNING.conditions![0]!, status: 'True', reason: 'Succeeded' }] };
+    expect(fallback({ condition: SUCCEEDED, results: MEGABYTES }, done)).toBeNull();
   });
 });
 

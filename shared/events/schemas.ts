@@ -11,3 +11,6 @@ export const CompletedDataSchema = InternalRequestRefSchema.extend({
   pipelineRun: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be "<namespace>/<name>"'),
 });
 export type CompletedData = z.infer<typeof CompletedDataSchema>;
+
+/** Data of a ping: the PingSource's `spec.data` (`{}` in knative/private); nothing in it is read. */
+export const PingDataSchema = z.looseObject({});

@@ -8,6 +8,9 @@ export const RESOURCE_ADD = 'dev.knative.apiserver.resource.add';
 export const RESOURCE_UPDATE = 'dev.knative.apiserver.resource.update';
 export const RESOURCE_DELETE = 'dev.knative.apiserver.resource.delete';
 
+/** Knative PingSource: a tick of its schedule; data is the PingSource's `spec.data`. */
+export const PING = 'dev.knative.sources.ping';
+
 export type ResourceVerb = 'add' | 'update' | 'delete';
 
 export function resourceEventType(verb: ResourceVerb): string {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_DELETING, InternalRequestRefSchema, domainEvent } from '../events/index.js';
 import { ClusterUnreachableError, ConflictError, ServerError, TooManyRequestsError } from '../kube/index.js';
 import { createLogger } from '../observability/index.js';
+import { MAX_EVENT_BODY_BYTES } from './body-limit.js';
 import { defineEventFunction } from './event-function.js';
 import type { FunctionContext } from './function-context.js';
 import { done, reply } from './outcome.js';
@@ -81,6 +82,24 @@ describe('event function wrapper', () => {
     const res = await send(new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: { namespace: 'a' } })).expect(400);
     expect(res.text).toMatch(/data of event type "dev.konflux.internalrequest.admitted.v1" is invalid: name/);
     expect(calls).toBe(0);
+  });
+
+  it('when the body is over 4 MiB, then 413 naming the size and the limit, and the handler never runs', async () => {
+    calls = 0;
+    const { headers } = HTTP.binary(new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref }));
+    const body = JSON.stringify({ ...ref, padding: 'x'.repeat(MAX_EVENT_BODY_BYTES) });
+    const res = await request(server).post('/').set(headers as Record<string, string>).send(body).expect(413);
+    expect(res.text).toBe(`the request body has ${Buffer.byteLength(body)} bytes, more than the limit of 4194304 bytes (4 MiB): no event of this system is that large`);
+    expect(calls).toBe(0);
+  });
+
+  it('when the body is exactly 4 MiB, then it is read as an event like any other', async () => {
+    behaviour = () => Promise.resolve(done('ok'));
+    const { headers } = HTTP.binary(new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref }));
+    const prefix = JSON.stringify({ ...ref, padding: '' });
+    const body = `${prefix.slice(0, -2)}${'x'.repeat(MAX_EVENT_BODY_BYTES - Buffer.byteLength(prefix))}"}`;
+    expect(Buffer.byteLength(body)).toBe(MAX_EVENT_BODY_BYTES);
+    await request(server).post('/').set(headers as Record<string, string>).send(body).expect(204);
   });
 
   it('when a write conflicts once, then the handler runs again, the event succeeds and the log line counts the attempts', async () => {

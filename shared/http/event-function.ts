@@ -6,6 +6,8 @@ import type { EventSpec, ReceivedOf } from '../events/index.js';
 import { ConflictError, ObjectGoneError } from '../kube/index.js';
 import { PROMETHEUS_CONTENT_TYPE, createLogger, eventsTotal, metricsRegistry } from '../observability/index.js';
 import type { LogFields, LogLevel, Logger } from '../observability/index.js';
+import { refuseOversizedBody } from './body-limit.js';
+import { bindToSignal, requestSignal, untilAborted } from './deadline.js';
 import { statusForError } from './error-status.js';
 import { contextFromEnv } from './function-context.js';
 import type { FunctionContext } from './function-context.js';
@@ -87,14 +89,19 @@ function sendOutcome(res: Response, outcome: Outcome, emits: readonly string[]):
   return 200;
 }
 
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
 function levelFor(status: number): LogLevel {
   if (status >= 500) return 'error';
   return status >= 400 ? 'warn' : 'info';
 }
 
 /**
- * Wraps a handler in the functions-framework http signature: parse and validate the event, run the
- * handler, answer with the status the broker's retry protocol expects (ADR 0004), log one line, count it.
+ * Wraps a handler in the functions-framework http signature: refuse bodies over 4 MiB, parse and validate
+ * the event, run the handler until it finishes or its deadline passes, answer with the status the
+ * broker's retry protocol expects (ADR 0004), log one line, count it.
  * GET /metrics answers with this process's Prometheus metrics instead.
  */
 export function defineEventFunction<Specs extends readonly EventSpec[]>(
@@ -105,13 +112,21 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
   const logger = (options.logger ?? createLogger()).child({ function: definition.name });
   const attempts = options.conflictAttempts ?? 3;
 
-  async function handleEvent(req: Request, res: Response): Promise<LogFields> {
+  /** Logs how a handler abandoned at its deadline ended, and how long after the start. */
+  function lateEnding(fields: LogFields, started: number): (ending: string) => void {
+    return (ending) => logger.log('warn', 'handler stopped after its request was aborted', { ...fields, ending, durationMs: elapsedMs(started) });
+  }
+
+  async function handleEvent(req: Request, res: Response, started: number): Promise<LogFields> {
     const fields: LogFields = {};
+    const signal = requestSignal(req, res);
     try {
+      refuseOversizedBody(req);
       const event = parseCloudEvent({ headers: req.headers, body: bodyOf(req) });
       Object.assign(fields, eventFields(event));
       const received = acceptEvent(event, definition.consumes);
-      const outcome = await withConflictRetry(() => definition.handle(received, context()), attempts, fields);
+      const work = withConflictRetry(() => definition.handle(received, bindToSignal(context(), signal)), attempts, fields);
+      const outcome = await untilAborted(work, signal, lateEnding(fields, started));
       return { ...fields, outcome: outcome.note, status: sendOutcome(res, outcome, definition.emits) };
     } catch (err) {
       // The object this event is about was deleted while it was handled: nothing is left to do or retry.
@@ -129,11 +144,10 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
       return;
     }
     const started = performance.now();
-    const fields = await handleEvent(req, res);
+    const fields = await handleEvent(req, res, started);
     const status = Number(fields.status);
     eventsTotal.inc({ function: definition.name, type: String(fields.eventType ?? ''), status: String(status) });
-    const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    logger.log(levelFor(status), 'event handled', { ...fields, durationMs });
+    logger.log(levelFor(status), 'event handled', { ...fields, durationMs: elapsedMs(started) });
   };
 
   return { descriptor: describeFunction(definition), handler };

@@ -10,6 +10,8 @@ import {
   NotFoundError,
   ObjectGoneError,
   isRefusedAsInvalid,
+  isRefusedAsWritten,
+  RequestTooLargeError,
   ServerError,
   TooManyRequestsError,
   toKubeError,
@@ -30,6 +32,7 @@ describe('toKubeError', () => {
     { code: 410, reason: 'Expired', verb: 'list', expected: GoneError },
     { code: 404, reason: 'NotFound', verb: 'patch', expected: ObjectGoneError },
     { code: 404, reason: 'NotFound', verb: 'create', expected: NotFoundError },
+    { code: 413, reason: 'RequestEntityTooLarge', verb: 'patch', expected: RequestTooLargeError },
     { code: 422, reason: 'Invalid', verb: 'patch', expected: InvalidError },
     { code: 429, reason: 'TooManyRequests', verb: 'get', expected: TooManyRequestsError },
     { code: 500, reason: 'InternalError', verb: 'get', expected: ServerError },
@@ -60,6 +63,17 @@ describe('toKubeError', () => {
     { code: 503, reason: 'ServiceUnavailable', refused: false },
   ])('when a create is answered $code $reason, then refused as invalid: $refused', ({ code, reason, refused }) => {
     expect(isRefusedAsInvalid(toKubeError(apiError(code, reason), 'internal: create x', 'create'))).toBe(refused);
+  });
+
+  it.each([
+    { code: 413, reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728', refused: true },
+    { code: 422, reason: 'Invalid', message: 'InternalRequest.appstudio.redhat.com "a" is invalid', refused: true },
+    { code: 500, reason: '', message: 'etcdserver: request is too large', refused: true },
+    { code: 500, reason: 'InternalError', message: 'etcdserver: leader changed', refused: false },
+    { code: 503, reason: 'ServiceUnavailable', message: 'etcdserver: request is too large', refused: false },
+    { code: 409, reason: 'Conflict', message: 'the object has been modified', refused: false },
+  ])('when a write is answered $code "$message", then the server refuses it as written: $refused', ({ code, reason, message, refused }) => {
+    expect(isRefusedAsWritten(toKubeError(apiError(code, reason, message), 'remote: patch x', 'patch'))).toBe(refused);
   });
 
   it('when the connection is refused, then it is a ClusterUnreachableError', () => {

@@ -16,11 +16,12 @@ export class KubeApiError extends Error {
 export class NotFoundError extends KubeApiError {
   override name = 'NotFoundError';
 }
-/** 409 because the object changed since it was read (a resourceVersion precondition failed). */
 /** 404 to a write of a named object: it was deleted after it was read, so there is nothing left to do. */
 export class ObjectGoneError extends NotFoundError {
   override name = 'ObjectGoneError';
 }
+
+/** 409 because the object changed since it was read (a resourceVersion precondition failed). */
 export class ConflictError extends KubeApiError {
   override name = 'ConflictError';
 }
@@ -31,6 +32,11 @@ export class AlreadyExistsError extends KubeApiError {
 export class InvalidError extends KubeApiError {
   override name = 'InvalidError';
 }
+/** 413: the request body is over the API server's limit (3 MiB on kube-apiserver). */
+export class RequestTooLargeError extends KubeApiError {
+  override name = 'RequestTooLargeError';
+}
+
 export class GoneError extends KubeApiError {
   override name = 'GoneError';
 }
@@ -51,6 +57,21 @@ export class ClusterUnreachableError extends Error {
  */
 export function isRefusedAsInvalid(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError && (err.code === 400 || err.code === 422);
+}
+
+/**
+ * kube-apiserver passes etcd's refusal of an object over its size limit (1.5 MiB by default) on as a
+ * 500 with etcd's own words; it is a property of the object, not an outage, so resending cannot help.
+ */
+const ETCD_TOO_LARGE = 'etcdserver: request is too large';
+
+/**
+ * The server will not store the object as written: 413 (body over the request limit), 422 (invalid), or
+ * etcd's size refusal (above). A write that meets this must change what it writes, not be retried.
+ */
+export function isRefusedAsWritten(err: unknown): err is KubeApiError {
+  if (!(err instanceof KubeApiError)) return false;
+  return err.code === 413 || err.code === 422 || (err.code === 500 && err.detail.includes(ETCD_TOO_LARGE));
 }
 
 interface StatusBody {
@@ -78,6 +99,7 @@ function classFor(code: number, reason: string, verb: string): KubeApiErrorClass
     return ConflictError;
   }
   if (code === 410) return GoneError;
+  if (code === 413) return RequestTooLargeError;
   if (code === 422) return InvalidError;
   if (code === 429) return TooManyRequestsError;
   if (code >= 500) return ServerError;

@@ -22,3 +22,7 @@ export const concurrentRequests = metricsRegistry.register(
 export const eventsTotal = metricsRegistry.register(
   new Counter('internal_services_events_total', 'CloudEvents handled, by function, event type and HTTP status'),
 );
+/** How often events are lost, seen from the repairs: `result` is done, raced (someone else acted first) or failed. */
+export const resyncRepairsTotal = metricsRegistry.register(
+  new Counter('internal_services_resync_repairs_total', 'Drift the resync sweep found and repaired, by repair and result'),
+);

@@ -43,13 +43,40 @@ describeIfKubectl(describe, 'test/e2e/command-line.test.ts')('npm start', () => 
 
     expect(running.stdout()).toContain(`kubectl --kubeconfig ${join(dir, 'public.kubeconfig')} apply -f examples/internalrequest.yaml`);
     const endpoints = JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as Endpoints;
-    expect(Object.keys(endpoints.functions).sort()).toEqual(['admission', 'cleanup', 'pipelinerun-creator', 'status-relay']);
+    expect(Object.keys(endpoints.functions).sort()).toEqual(['admission', 'cleanup', 'pipelinerun-creator', 'resync', 'status-relay']);
     const allowList = await kubectl.run(endpoints.clusters.internal.kubeconfig, ['get', 'internalservicesconfig', 'config', '-n', 'internal-services', '-o', 'jsonpath={.spec.allowList}']);
     expect(JSON.parse(succeeded(allowList))).toEqual(['default']);
 
     running.signalGroup('SIGINT');
     expect(await running.exited).toBe(0);
     expect(running.stdout()).toContain('SIGINT: stopping');
+  }, 60_000);
+});
+
+describe('npm start -- --resync-every', () => {
+  let dir: string;
+  let command: RunningCommand | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'e2e-npm-start-resync-'));
+  });
+
+  afterAll(async () => {
+    command?.signalGroup('SIGKILL');
+    await command?.exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when started with --resync-every 1s, then the resync function answers a ping about a second after Ready', async () => {
+    command = startCommand('npm', ['start', '--', '--dir', dir, '--resync-every', '1s'], { cwd: PROJECT_ROOT, env: quietEnv() });
+    const running = command;
+    await until(() => /^Ready$/m.test(running.stdout()), `Ready from npm start (stderr: ${running.stderr()})`, 40_000);
+    const endpoints = JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as Endpoints;
+    const swept = async (): Promise<boolean> => {
+      const metrics = await (await fetch(`${endpoints.functions.resync}metrics`)).text();
+      return /internal_services_events_total\{function="resync",type="dev\.knative\.sources\.ping",status="204"\} [1-9]/.test(metrics);
+    };
+    await until(swept, 'a sweep answered 204');
   }, 60_000);
 });
 

@@ -2,7 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import '../../functions/index.js';
 import { CONFIG_NAME, FINALIZER, INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
-import { ALLOWED_GIT_URL, OTHER_TENANT, SERVICE_NAMESPACE, TENANT, createRequest, deliver, objectEvent, readRequest, readRun, setConfig, startClusters } from './harness.js';
+import {
+  ALLOWED_GIT_URL,
+  OTHER_TENANT,
+  SERVICE_NAMESPACE,
+  TENANT,
+  createRequest,
+  deliver,
+  objectEvent,
+  readRequest,
+  readRun,
+  requestManifest,
+  setConfig,
+  startClusters,
+} from './harness.js';
 import type { Clusters } from './harness.js';
 
 let clusters: Clusters;
@@ -75,6 +88,22 @@ describe('admission', () => {
     });
     expect((await deliver('admission', objectEvent('add', created, clusters.publicServer))).status).toBe(200);
     expect((await readRequest(clusters, withOther))?.metadata.finalizers).toEqual(['example.com/keep', FINALIZER]);
+  });
+
+  it.each([
+    { name: 'as-cleanup', who: 'no allow list', config: { allowList: [TENANT] } },
+    { name: 'as-cleanup-listed', who: 'an allow list naming it by mistake', config: { allowList: [TENANT], allowedServiceAccounts: ['cleanup', 'release'] } },
+  ])('when a request asks to run as a system ServiceAccount (cleanup) under $who, then Rejected saying so, and no run', async ({ name, config }) => {
+    await setConfig(clusters, config);
+    const manifest = requestManifest(name) as { spec: object };
+    const created = await clusters.remote.create<InternalRequest>(INTERNAL_REQUESTS, TENANT, { ...manifest, spec: { ...manifest.spec, serviceAccount: 'cleanup' } });
+    const { status, ir } = await admitAndRead(created);
+    expect(status).toBe(204);
+    expect(ir.status?.conditions?.[0]).toMatchObject({
+      reason: 'Rejected',
+      message: "the service account (cleanup) is one of the internal services' own and cannot run a request's pipeline",
+    });
+    expect(await readRun(clusters, ir)).toBeUndefined();
   });
 
   it('when a git resolver request is checked against other resolvers, then the URL list does not apply', async () => {

@@ -50,6 +50,21 @@ describe('cluster port over @kubernetes/client-node', () => {
     expect((await port.list<Run>(PIPELINE_RUNS, undefined)).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('when listing in pages, then each page holds at most the limit, one list call each, and together they hold every matching object once', async () => {
+    const names = ['paged-1', 'paged-2', 'paged-3', 'paged-4', 'paged-5'];
+    for (const name of names) await port.create(PIPELINE_RUNS, 'svc', run(name, { paged: 'yes' }));
+    await port.create(PIPELINE_RUNS, 'svc', run('not-paged'));
+    const lists = server.requests.count({ verb: 'list', resource: 'pipelineruns' });
+    const pages: string[][] = [];
+    for await (const page of port.listPages<Run>(PIPELINE_RUNS, 'svc', { labelSelector: 'paged=yes', limit: 2 })) pages.push(page.map((r) => r.metadata.name));
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat().sort()).toEqual(names);
+    expect(server.requests.count({ verb: 'list', resource: 'pipelineruns' }) - lists).toBe(3);
+    const everywhere: string[] = [];
+    for await (const page of port.listPages<Run>(PIPELINE_RUNS, undefined, { labelSelector: 'paged=yes', limit: 500 })) everywhere.push(...page.map((r) => r.metadata.name));
+    expect(everywhere.sort()).toEqual(names);
+  });
+
   it('when patching with a merge patch, then it is sent as application/merge-patch+json and merges', async () => {
     await port.create(PIPELINE_RUNS, 'svc', run('merged', { keep: 'yes' }));
     const patched = await port.patch<Run>(PIPELINE_RUNS, 'svc', 'merged', { merge: { metadata: { labels: { added: 'yes' } } } });

@@ -30,10 +30,12 @@ async function crdFiles(): Promise<string[]> {
  * Starts both clusters and points this process's environment at them. Call it before the first event:
  * the functions build their ports from the environment once, on first use. CONFIG_TTL_SECONDS=0 so a test
  * that changes the config is seen at once; the functions' log lines are off unless LOG_LEVEL asks for them.
+ * `publicCrdFiles` replaces the CRDs of the public cluster (one that admits requests our schema refuses).
  */
-export async function startClusters(): Promise<Clusters> {
+export async function startClusters(options: { publicCrdFiles?: string[] } = {}): Promise<Clusters> {
   const crds = await crdFiles();
-  const publicServer = await startTestApiServer({ name: 'public', crdFiles: crds, namespaces: [TENANT, OTHER_TENANT] });
+  const publicCrds = options.publicCrdFiles ?? crds;
+  const publicServer = await startTestApiServer({ name: 'public', crdFiles: publicCrds, namespaces: [TENANT, OTHER_TENANT] });
   const internalServer = await startTestApiServer({
     name: 'internal',
     crdFiles: [...crds, 'local/crds/tekton.yaml'],

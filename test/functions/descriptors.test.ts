@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { descriptor as admission } from '../../functions/admission/index.js';
 import { descriptor as cleanup } from '../../functions/cleanup/index.js';
 import { descriptor as creator } from '../../functions/pipelinerun-creator/index.js';
+import { descriptor as resync } from '../../functions/resync/index.js';
 import { descriptor as statusRelay } from '../../functions/status-relay/index.js';
 
 const IR = 'InternalRequest';
@@ -39,6 +40,12 @@ describe('function descriptors (what Triggers must route to each function)', () 
       name: 'cleanup',
       consumes: [{ type: 'dev.konflux.internalrequest.completed.v1' }, { type: 'dev.konflux.internalrequest.deleting.v1' }],
       emits: [],
+    },
+    {
+      descriptor: resync,
+      name: 'resync',
+      consumes: [{ type: 'dev.knative.sources.ping' }],
+      emits: ['dev.knative.apiserver.resource.add', 'dev.konflux.internalrequest.deleting.v1', 'dev.konflux.internalrequest.completed.v1'],
     },
   ])('$name consumes and emits the events of ARCHITECTURE.md "Domain events"', ({ descriptor, name, consumes, emits }) => {
     expect(descriptor).toEqual({ name, consumes, emits });

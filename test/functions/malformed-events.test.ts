@@ -8,6 +8,7 @@ import {
   RESOURCE_ADD,
   RESOURCE_UPDATE,
 } from '../../shared/events/index.js';
+import { MAX_EVENT_BODY_BYTES } from '../../shared/http/index.js';
 import { TENANT, countCalls, createRequest, deliver, encode, post, readRequest, setConfig, startClusters, total } from './harness.js';
 import type { Clusters, Delivery, Mode } from './harness.js';
 
@@ -94,6 +95,15 @@ describe('malformed events', () => {
     const { result, calls } = await countCalls(clusters, () => c.send(target, mode));
     expect(result.status).toBe(400);
     expect(result.text).toMatch(c.message(target));
+    expect(total(calls)).toBe(0);
+  });
+
+  it.each([...targets.map((t) => t.name), 'resync'])('when %s receives a body over 4 MiB, then 413 naming the size and the limit, and no API request at all', async (fn) => {
+    const body = JSON.stringify({ namespace: TENANT, name: 'x', uid: 'u', padding: 'x'.repeat(MAX_EVENT_BODY_BYTES) });
+    const headers = { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-source': '/test', 'ce-type': INTERNAL_REQUEST_ADMITTED, 'content-type': 'application/json' };
+    const { result, calls } = await countCalls(clusters, () => post(fn, headers, body));
+    expect(result.status).toBe(413);
+    expect(result.text).toBe(`the request body has ${Buffer.byteLength(body)} bytes, more than the limit of 4194304 bytes (4 MiB): no event of this system is that large`);
     expect(total(calls)).toBe(0);
   });
 

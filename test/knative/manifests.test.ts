@@ -29,9 +29,10 @@ describeRendered('knative/ overlays render and validate against upstream schemas
     expect(keys.length).toBe(new Set(keys).size);
   });
 
-  it('when the public overlay is rendered, then it holds only the CRDs and the two remote identities (the watcher\'s and the functions\')', () => {
+  it('when the public overlay is rendered, then it holds only the CRDs and the three remote identities (the watcher\'s, the functions\' and the sweep\'s)', () => {
     const kinds = render('public').map((o) => o.kind).sort();
-    expect(kinds).toEqual(['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace', 'Secret', 'Secret', 'ServiceAccount', 'ServiceAccount']);
+    const identity = ['ClusterRole', 'ClusterRoleBinding', 'Secret', 'ServiceAccount'];
+    expect(kinds).toEqual([...identity, ...identity, ...identity, 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace'].sort());
   });
 
   it('when the private overlay is rendered, then every namespaced object is in internal-services', () => {
@@ -42,7 +43,7 @@ describeRendered('knative/ overlays render and validate against upstream schemas
 });
 
 describeRendered('an admin overlay on top of knative/private (as the README shows)', () => {
-  it('when it sets the image and the allowList, then every workload of ours runs that image and the config allows those namespaces', () => {
+  it('when it sets the image, the allowList and the sweep\'s schedule, then every workload of ours runs that image, the config allows those namespaces and the PingSource has that schedule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'admin-overlay-'));
     try {
       writeFileSync(join(dir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -59,11 +60,17 @@ patches:
       - op: replace
         path: /spec/allowList
         value: [tenant-a, tenant-b]
+  - target: {kind: PingSource, name: resync}
+    patch: |-
+      - op: replace
+        path: /spec/schedule
+        value: "*/15 * * * *"
 `);
       const objects = render(dir, '/');
       const images = JSON.stringify(objects).match(/"image":"[^"]*"/g) ?? [];
-      expect(images.filter((i) => i.includes('internal-services-serverless'))).toEqual(Array(5).fill('"image":"registry.example.com/internal-services-serverless:1.0.0"'));
+      expect(images.filter((i) => i.includes('internal-services-serverless'))).toEqual(Array(6).fill('"image":"registry.example.com/internal-services-serverless:1.0.0"'));
       expect(ofKind(objects, 'InternalServicesConfig')[0]?.['spec']).toMatchObject({ allowList: ['tenant-a', 'tenant-b'] });
+      expect(ofKind(objects, 'PingSource')[0]?.['spec']).toMatchObject({ schedule: '*/15 * * * *' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -39,9 +39,11 @@ const NAMESPACE = 'internal-services';
 const TOKENS: Record<string, string> = {
   'internal-services-watcher': 'minted-watcher-token-3f9a',
   'internal-services-functions': 'minted-functions-token-7c21',
+  'internal-services-resync': 'minted-resync-token-51e8',
 };
 const WATCHER = 'internal-services-watcher';
 const FUNCTIONS = 'internal-services-functions';
+const RESYNC = 'internal-services-resync';
 const IR = { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', metadata: { name: 'ir', namespace: 'tenant' }, spec: { pipeline: { pipelineRef: { resolver: 'cluster', params: [{ name: 'name', value: 'p' }] } } } };
 
 /**
@@ -55,6 +57,7 @@ echo "$*" >> "$SHIM_LOG"
 case " $* " in
   *" get secret internal-services-watcher-token "*) printf '%s' "$SHIM_WATCHER_B64"; exit 0 ;;
   *" get secret internal-services-functions-token "*) printf '%s' "$SHIM_FUNCTIONS_B64"; exit 0 ;;
+  *" get secret internal-services-resync-token "*) printf '%s' "$SHIM_RESYNC_B64"; exit 0 ;;
   *" create token "*) args=" $* "; account="\${args#* create token }"; printf 'short-lived-%s' "\${account%% *}"; exit 0 ;;
   *" apply "*) cat >> "$SHIM_APPLIED"; exit 0 ;;
 esac
@@ -72,7 +75,7 @@ describeRendered('mint-kubeconfig.sh: one kubeconfig Secret per public ServiceAc
   beforeAll(async () => {
     const crdFiles = readdirSync('knative/crds').filter((f) => f !== 'kustomization.yaml').map((f) => join('knative/crds', f));
     const grants = (name: string): ReturnType<typeof tokenGrantsFor> => tokenGrantsFor(render('public'), { namespace: NAMESPACE, name });
-    const tokens = { [TOKENS[WATCHER] ?? '']: grants(WATCHER), [TOKENS[FUNCTIONS] ?? '']: grants(FUNCTIONS), admin: [{ verbs: ['*'], resources: ['*'] }] };
+    const tokens = { ...Object.fromEntries(Object.entries(TOKENS).map(([account, token]) => [token, grants(account)])), admin: [{ verbs: ['*'], resources: ['*'] }] };
     server = await startApiServer({ name: 'public', crdFiles, namespaces: ['tenant'], tokens });
     dir = mkdtempSync(join(tmpdir(), 'mint-kubeconfig-'));
     const admin = parse(server.kubeconfig({ token: 'admin' })) as { contexts: Array<{ name: string; context: object }> };
@@ -88,6 +91,7 @@ describeRendered('mint-kubeconfig.sh: one kubeconfig Secret per public ServiceAc
       SHIM_REAL_KUBECTL: realKubectl,
       SHIM_WATCHER_B64: Buffer.from(TOKENS[WATCHER] ?? '').toString('base64'),
       SHIM_FUNCTIONS_B64: Buffer.from(TOKENS[FUNCTIONS] ?? '').toString('base64'),
+      SHIM_RESYNC_B64: Buffer.from(TOKENS[RESYNC] ?? '').toString('base64'),
       SHIM_APPLIED: join(dir, 'applied.yaml'),
       SHIM_LOG: join(dir, 'shim.log'),
     };
@@ -127,8 +131,8 @@ describeRendered('mint-kubeconfig.sh: one kubeconfig Secret per public ServiceAc
     const out = fresh('out');
     expect((await mint('--output', out)).status).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o700);
-    expect(readdirSync(out).sort()).toEqual(['functions.kubeconfig', 'watcher.kubeconfig']);
-    for (const [file, account] of [['watcher.kubeconfig', WATCHER], ['functions.kubeconfig', FUNCTIONS]] as const) {
+    expect(readdirSync(out).sort()).toEqual(['functions.kubeconfig', 'resync.kubeconfig', 'watcher.kubeconfig']);
+    for (const [file, account] of [['watcher.kubeconfig', WATCHER], ['functions.kubeconfig', FUNCTIONS], ['resync.kubeconfig', RESYNC]] as const) {
       expect(statSync(join(out, file)).mode & 0o777).toBe(0o600);
       const kubeconfig = kubeconfigIn(join(out, file));
       expect(kubeconfig.clusters[0]?.cluster.server).toBe(server.url);
@@ -169,6 +173,21 @@ describeRendered('mint-kubeconfig.sh: one kubeconfig Secret per public ServiceAc
     ])).toEqual([403, 403, 403, 403]);
   });
 
+  it('when the resync sweep\'s minted kubeconfig is used, then it may list InternalRequests and patch their status, and nothing else', async () => {
+    const out = fresh('out');
+    expect((await mint('--output', out)).status).toBe(0);
+    const resync = portFrom(join(out, 'resync.kubeconfig'));
+    await expect(resync.list(INTERNAL_REQUESTS, undefined)).resolves.toHaveLength(1);
+    await resync.patchStatus(INTERNAL_REQUESTS, 'tenant', 'ir', { merge: { status: { results: { swept: 'yes' } } } });
+    expect(await watchStatus(kubeconfigIn(join(out, 'resync.kubeconfig')).users[0]?.user.token ?? '')).toBe(403);
+    expect(await codes([
+      resync.get(INTERNAL_REQUESTS, 'tenant', 'ir'),
+      resync.patch(INTERNAL_REQUESTS, 'tenant', 'ir', { merge: { metadata: { labels: { a: 'b' } } } }),
+      resync.delete(INTERNAL_REQUESTS, 'tenant', 'ir'),
+      resync.get(INTERNAL_SERVICES_CONFIGS, 'tenant', 'config'),
+    ])).toEqual([403, 403, 403, 403]);
+  });
+
   it('when given the private context, then it applies, in one go, one Secret per identity, named as the workloads mount it, holding that identity\'s kubeconfig', async () => {
     expect((await mint('--private-context', 'private', '--server', 'https://public.example:6443')).status).toBe(0);
     expect(log().split('\n').filter((line) => / apply /.test(` ${line} `))).toHaveLength(1);
@@ -191,9 +210,11 @@ describeRendered('mint-kubeconfig.sh: one kubeconfig Secret per public ServiceAc
     expect((await mint('--output', out, '--duration', '720h')).status).toBe(0);
     expect(log()).toContain(`-n ${NAMESPACE} create token ${WATCHER} --duration 720h`);
     expect(log()).toContain(`-n ${NAMESPACE} create token ${FUNCTIONS} --duration 720h`);
+    expect(log()).toContain(`-n ${NAMESPACE} create token ${RESYNC} --duration 720h`);
     expect(log()).not.toContain('get secret');
     expect(kubeconfigIn(join(out, 'watcher.kubeconfig')).users[0]?.user.token).toBe(`short-lived-${WATCHER}`);
     expect(kubeconfigIn(join(out, 'functions.kubeconfig')).users[0]?.user.token).toBe(`short-lived-${FUNCTIONS}`);
+    expect(kubeconfigIn(join(out, 'resync.kubeconfig')).users[0]?.user.token).toBe(`short-lived-${RESYNC}`);
   });
 
   it('when neither a directory nor a private context is named, then it refuses with its usage', async () => {

@@ -13,12 +13,14 @@ const PRIVATE_GRANTS: Record<string, string[]> = {
   'pipelinerun-creator': ['get internalservicesconfigs', 'create pipelineruns'],
   'status-relay': ['get pipelineruns'],
   cleanup: ['get internalservicesconfigs', 'get,list,patch,delete pipelineruns'],
+  resync: ['get internalservicesconfigs', 'get,list pipelineruns'],
   'pipelinerun-source': ['get,list,watch pipelineruns'],
   'remote-source': [],
 };
 const PUBLIC_GRANTS: Record<string, string[]> = {
   'internal-services-watcher': ['list,watch internalrequests'],
   'internal-services-functions': ['get,patch internalrequests', 'patch internalrequests/status'],
+  'internal-services-resync': ['list internalrequests', 'patch internalrequests/status'],
 };
 
 function summary(objects: KubeObject[], name: string): string[] {
@@ -63,11 +65,16 @@ describeRendered('RBAC: each identity gets what its code calls and nothing more'
     });
   });
 
-  it('when the two public identities are compared, then they share no permission', () => {
+  it('when the public identities are compared, then none holds a right only another one uses: the watcher and the functions share nothing, and the sweep holds only the list one and the status patch the other', () => {
     const permissions = (name: string): string[] => tokenGrantsFor(render('public'), { namespace: NS, name })
       .flatMap((g) => (g.verbs as string[]).flatMap((verb) => (g.resources as string[]).map((resource) => `${verb} ${resource}`)));
     const watcher = permissions('internal-services-watcher');
-    expect(permissions('internal-services-functions').filter((p) => watcher.includes(p))).toEqual([]);
+    const functions = permissions('internal-services-functions');
+    expect(functions.filter((p) => watcher.includes(p))).toEqual([]);
+    expect(permissions('internal-services-resync').map((p) => [p, watcher.includes(p) ? 'watcher' : functions.includes(p) ? 'functions' : 'own'])).toEqual([
+      ['list internalrequests', 'watcher'],
+      ['patch internalrequests/status', 'functions'],
+    ]);
   });
 });
 

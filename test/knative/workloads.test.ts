@@ -24,13 +24,21 @@ const containerOf = (obj: KubeObject): Container => {
   return container;
 };
 const envOf = (container: Container): Record<string, string | undefined> => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+/** Which public identity each function acts as: the four event functions share one; the sweep, which lists, has its own (ADR 0010). */
+const REMOTE_SECRETS: Record<string, string> = {
+  admission: 'remote-kubeconfig-functions',
+  'pipelinerun-creator': 'remote-kubeconfig-functions',
+  'status-relay': 'remote-kubeconfig-functions',
+  cleanup: 'remote-kubeconfig-functions',
+  resync: 'remote-kubeconfig-resync',
+};
 const brokerDelivery = (): Record<string, unknown> => (named(objects(), 'Broker', 'internal-services')['spec'] as { delivery: Record<string, unknown> }).delivery;
 
 describeRendered('the functions as Knative Services', () => {
   const service = (name: string): KubeObject => named(objects(), 'Service', name);
 
   it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then one image serves it, picked by --target', (name) => {
-    expect(containerOf(service(name)).args).toEqual([`--target=${name}`]);
+    expect(containerOf(service(name)).args?.[0]).toBe(`--target=${name}`);
     const images = new Set(FUNCTION_DESCRIPTORS.map((d) => containerOf(service(d.name)).image));
     expect([...images]).toEqual([containerOf(named(objects(), 'ContainerSource', 'remote-internalrequests')).image]);
   });
@@ -44,13 +52,21 @@ describeRendered('the functions as Knative Services', () => {
     expect(spec.timeoutSeconds).toBeGreaterThan(0);
   });
 
-  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it finds the config and the functions\' remote kubeconfig Secret, and mounts no other', (name) => {
+  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s runs late, then its own deadline (functions-framework --timeout) ends it before Knative cuts the request off', (name) => {
+    const fn = service(name);
+    const flag = (containerOf(fn).args ?? []).find((arg) => arg.startsWith('--timeout='));
+    const seconds = Number(flag?.slice('--timeout='.length));
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(templateOf(fn).spec.timeoutSeconds ?? 300);
+  });
+
+  it.each(FUNCTION_DESCRIPTORS.map((d): [string, string] => [d.name, REMOTE_SECRETS[d.name] ?? '(none in this table)']))('when %s is deployed, then it finds the config and its remote kubeconfig Secret (%s), and mounts no other', (name, secret) => {
     const fn = service(name);
     const env = envOf(containerOf(fn));
     expect(env['SERVICE_NAMESPACE']).toBe(fn.metadata.namespace);
     expect(named(objects(), 'InternalServicesConfig', CONFIG_NAME).metadata.namespace).toBe(env['SERVICE_NAMESPACE']);
-    expect(secretBehind(templateOf(fn).spec, containerOf(fn), env['REMOTE_KUBECONFIG'] ?? '')).toBe('remote-kubeconfig-functions');
-    expect(mountedSecrets(fn)).toEqual(['remote-kubeconfig-functions']);
+    expect(secretBehind(templateOf(fn).spec, containerOf(fn), env['REMOTE_KUBECONFIG'] ?? '')).toBe(secret);
+    expect(mountedSecrets(fn)).toEqual([secret]);
   });
 
   it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it runs as its own ServiceAccount', (name) => {
@@ -106,14 +122,29 @@ describeRendered('the event sources', () => {
     expect(watcher['spec']).toMatchObject({ sink: { ref: { kind: 'Broker', name: 'internal-services' } } });
   });
 
-  it('when the remote kubeconfig Secrets are mounted, then the watcher\'s only by the remote watcher and the functions\' only by the functions', () => {
+  it('when the remote kubeconfig Secrets are mounted, then the watcher\'s only by the remote watcher, the resync sweep\'s only by it and the functions\' only by the other functions', () => {
     const mounters: Record<string, string[]> = {};
     for (const workload of objects()) for (const secret of mountedSecrets(workload)) (mounters[secret] ??= []).push(`${workload.kind}/${workload.metadata.name}`);
+    const functions = FUNCTION_DESCRIPTORS.filter((d) => REMOTE_SECRETS[d.name] === 'remote-kubeconfig-functions').map((d) => `Service/${d.name}`);
     expect(mounters).toEqual({
       'remote-kubeconfig-watcher': ['ContainerSource/remote-internalrequests'],
-      'remote-kubeconfig-functions': expect.arrayContaining(FUNCTION_DESCRIPTORS.map((d) => `Service/${d.name}`)) as unknown,
+      'remote-kubeconfig-functions': expect.arrayContaining(functions) as unknown,
+      'remote-kubeconfig-resync': ['Service/resync'],
     });
-    expect(mounters['remote-kubeconfig-functions']).toHaveLength(FUNCTION_DESCRIPTORS.length);
+    expect(mounters['remote-kubeconfig-functions']).toHaveLength(functions.length);
+  });
+
+  it('when the resync sweep is scheduled, then a PingSource pings the Broker every 5 minutes, with JSON data the function accepts', () => {
+    const ping = named(objects(), 'PingSource', 'resync')['spec'] as Record<string, unknown>;
+    expect(ping).toMatchObject({ schedule: '*/5 * * * *', contentType: 'application/json', sink: { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'internal-services' } } });
+    expect(JSON.parse(String(ping['data']))).toEqual({});
+  });
+
+  it('when the resync sweep emits its repairs, then a SinkBinding gives its Service the Broker as K_SINK', () => {
+    expect(named(objects(), 'SinkBinding', 'resync')['spec']).toEqual({
+      subject: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'resync' },
+      sink: { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'internal-services' } },
+    });
   });
 
   it('when the remote watcher runs, then it carries no token for the private cluster', () => {

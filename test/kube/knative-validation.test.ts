@@ -26,9 +26,11 @@ const PRIVATE_KNATIVE_OBJECTS = [
   'ApiServerSource/internal-services/pipelineruns',
   'Broker/internal-services/internal-services',
   'ContainerSource/internal-services/remote-internalrequests',
-  ...['admission', 'cleanup', 'dead-letters', 'pipelinerun-creator', 'status-relay'].map((s) => `Service/internal-services/${s}`),
+  'PingSource/internal-services/resync',
+  ...['admission', 'cleanup', 'dead-letters', 'pipelinerun-creator', 'resync', 'status-relay'].map((s) => `Service/internal-services/${s}`),
+  'SinkBinding/internal-services/resync',
   ...['admission-internalrequest-add', 'admission-internalrequest-update', 'cleanup-completed', 'cleanup-deleting',
-    'pipelinerun-creator-admitted', 'status-relay-pipelinerun-add', 'status-relay-pipelinerun-delete',
+    'pipelinerun-creator-admitted', 'resync-ping', 'status-relay-pipelinerun-add', 'status-relay-pipelinerun-delete',
     'status-relay-pipelinerun-update'].map((t) => `Trigger/internal-services/${t}`),
 ];
 

@@ -1,18 +1,18 @@
 /**
- * Least privilege, proved by running the code: the functions, the remote watcher and the PipelineRun
- * watcher act through the local API servers with exactly the rights the rendered RBAC grants their
- * identities, each workload with the identities its manifest gives it (on the public cluster: the
- * watcher's or the functions' kubeconfig Secret). Every scenario must pass without one refused
+ * Least privilege, proved by running the code: the functions, the resync sweep, the remote watcher and
+ * the PipelineRun watcher act through the local API servers with exactly the rights the rendered RBAC
+ * grants their identities, each workload with the identities its manifest gives it (on the public
+ * cluster: the watcher's, the functions' or the sweep's kubeconfig Secret). Every scenario must pass without one refused
  * request (each identity has what its code calls), and across the scenarios every granted permission
  * must be used (nothing more), and by the workload it is meant for.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { CloudEvent } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import type { ApiServer } from '../../local/apiserver/index.js';
 import { remoteSourceOptions } from '../../local/embedded/source-manifests.js';
 import { FINALIZER, INTERNAL_REQUESTS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
-import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING } from '../../shared/events/index.js';
+import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING, PING } from '../../shared/events/index.js';
 import { createLogger } from '../../shared/observability/index.js';
 import { startResourceSource } from '../../sources/remote-source/index.js';
 import type { Delay } from '../../sources/remote-source/index.js';
@@ -63,11 +63,25 @@ async function eventually(what: string, holds: () => boolean): Promise<void> {
   }
 }
 
-/** The public identity every function mounts; the install must give them one and the same. */
+/** The function that sweeps (ADR 0010): it lists, so it has a public identity of its own. */
+const SWEEP = 'resync';
+
+/** The public identity every event function mounts; the install must give them one and the same. */
 function functionsIdentity(): Identity {
-  const remotes = [...new Set(Object.values(system.install.functions).map((f) => f.remote))];
-  if (remotes.length !== 1 || !remotes[0]) throw new Error(`the functions mount ${remotes.length} public identities, not one`);
+  const remotes = [...new Set(Object.entries(system.install.functions).filter(([name]) => name !== SWEEP).map(([, f]) => f.remote))];
+  if (remotes.length !== 1 || !remotes[0]) throw new Error(`the event functions mount ${remotes.length} public identities, not one`);
   return remotes[0];
+}
+
+function sweepIdentity(): Identity {
+  const remote = system.install.functions[SWEEP]?.remote;
+  if (!remote) throw new Error(`the install has no ${SWEEP} function`);
+  return remote;
+}
+
+/** What the PingSource of knative/private sends. */
+function ping(): CloudEvent<unknown> {
+  return new CloudEvent({ type: PING, source: `/apis/v1/namespaces/${system.install.serviceNamespace}/pingsources/resync`, datacontenttype: 'application/json', data: {} });
 }
 
 const servers = (): ApiServer[] => [system.servers.public, system.servers.internal];
@@ -197,22 +211,38 @@ describeRendered('least privilege, proved by running the code under the rendered
     expect(refusals(servers())).toEqual([]);
   });
 
+  it('when the update of a finished run is lost, then the resync sweep relays it and announces the completion, and cleanup removes the run, with no call refused', async () => {
+    const { ir, run } = await startRequest('swept');
+    await flow.setRunStatus(run, { status: 'True', reason: 'Succeeded' }); // its update event is never delivered
+    expectDone(await flow.send('resync', ping()));
+    expect((await flow.readRequest(ir))?.status?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    const completed = await system.sink.waitFor('the completed event of the sweep', (event) =>
+      event.type === INTERNAL_REQUEST_COMPLETED && event.source === '/internal-services/resync' && (event.data as { name?: string }).name === 'swept');
+    expectDone(await flow.send('cleanup', completed));
+    expect(await flow.readRun(run)).toBeUndefined();
+    expect(refusals(servers())).toEqual([]);
+  });
+
   it('when every scenario above has run, then each identity has used every permission it is granted, save the listed exceptions', () => {
     const unused = Object.fromEntries(identities.map((identity) => [identity.account.name, unusedPermissions(identity, callsOf(servers(), identity.token))]));
     const expected = Object.fromEntries(identities.map((identity) => [identity.account.name, UNUSED_BY_DESIGN[identity.account.name] ?? []]));
     expect(unused).toEqual(expected);
   });
 
-  it('when the functions and the remote watcher act on the public cluster, then each uses its own identity: the functions only get and patch with theirs, the watcher only lists and watches with its own', () => {
+  it('when the functions, the sweep and the remote watcher act on the public cluster, then each uses its own identity: the functions only get and patch with theirs, the sweep only lists and patches status, the watcher only lists and watches', () => {
     const watcher = system.install.remoteWatcher;
     const functions = functionsIdentity();
-    expect([watcher.account.name, functions.account.name]).toEqual(['internal-services-watcher', 'internal-services-functions']);
+    const sweep = sweepIdentity();
+    expect([watcher.account.name, functions.account.name, sweep.account.name]).toEqual(['internal-services-watcher', 'internal-services-functions', 'internal-services-resync']);
     const inDeliveries = flow.callsByIdentity();
     const onPublic = (calls: Calls = {}): string[] => Object.keys(calls).filter((key) => key.startsWith('public ')).sort();
     // Every call made as the functions' identity was made by a function handling an event, and none as the watcher's.
     expect(callsOf(servers(), functions.token)).toEqual(inDeliveries[functions.account.name]);
     expect(inDeliveries[watcher.account.name]).toBeUndefined();
     expect(onPublic(inDeliveries[functions.account.name])).toEqual(['public get internalrequests', 'public patch internalrequests', 'public patch internalrequests/status']);
+    expect(callsOf(servers(), sweep.token)).toEqual(inDeliveries[sweep.account.name]);
+    expect(onPublic(inDeliveries[sweep.account.name])).toEqual(['public list internalrequests', 'public patch internalrequests/status']);
+    expect(Object.keys(flow.callsByFunction()[SWEEP] ?? {}).filter((key) => key.startsWith('public ')).sort()).toEqual(onPublic(inDeliveries[sweep.account.name]));
     expect(onPublic(callsOf(servers(), watcher.token))).toEqual(['public list internalrequests', 'public watch internalrequests']);
     const byWatcher = callsOf(servers(), watcher.token);
     console.log(`API calls per function over all scenarios:\n${table(flow.callsByFunction())}\nremote watcher:\n  ${totalOf(byWatcher)} ${JSON.stringify(byWatcher)}`);
@@ -269,5 +299,23 @@ describeRendered('least privilege, proved by running the code under the rendered
     }
     const as = `public ${functions.token}`;
     expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} list internalrequests`]: 2, [`${as} watch internalrequests`]: 1 });
+  });
+
+  it('when the sweep\'s public identity is used to read one request, write it or watch, then each call is refused 403', async () => {
+    const sweep = sweepIdentity();
+    const ir = await flow.createRequest('with-sweep-identity');
+    const before = refusedCalls(servers());
+    const asSweep = system.portAs('public', sweep.token);
+    const attempts = await Promise.allSettled([
+      asSweep.get(INTERNAL_REQUESTS, ir.metadata.namespace, ir.metadata.name),
+      asSweep.patch(INTERNAL_REQUESTS, ir.metadata.namespace, ir.metadata.name, { merge: { metadata: { finalizers: [FINALIZER] } } }),
+    ]);
+    expect(attempts.map((a) => (a.status === 'rejected' ? (a.reason as { code?: number }).code : 'allowed'))).toEqual([403, 403]);
+    const { group, version, plural } = INTERNAL_REQUESTS;
+    const watch = await fetch(`${system.servers.public.url}/apis/${group}/${version}/${plural}?watch=true`, { headers: { authorization: `Bearer ${sweep.token}` } });
+    await watch.body?.cancel();
+    expect(watch.status).toBe(403);
+    const as = `public ${sweep.token}`;
+    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} get internalrequests`]: 1, [`${as} patch internalrequests`]: 1, [`${as} watch internalrequests`]: 1 });
   });
 });

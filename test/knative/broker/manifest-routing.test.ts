@@ -8,7 +8,7 @@ import type { RecordingSubscriber } from '../support/recording-subscriber.js';
 import { startSubscriber } from '../support/recording-subscriber.js';
 import { event } from './broker-fixtures.js';
 
-const FUNCTIONS = ['admission', 'pipelinerun-creator', 'status-relay', 'cleanup'] as const;
+const FUNCTIONS = ['admission', 'pipelinerun-creator', 'status-relay', 'cleanup', 'resync'] as const;
 const APISERVER = 'dev.knative.apiserver.resource';
 
 describe('local broker: routing by the Trigger manifests in knative/', () => {
@@ -57,6 +57,7 @@ describe('local broker: routing by the Trigger manifests in knative/', () => {
     ['dev.konflux.internalrequest.completed.v1', ['cleanup']],
     ['dev.konflux.internalrequest.deleting.v1', ['cleanup']],
     ['dev.konflux.internalrequest.unknown.v1', []],
+    ['dev.knative.sources.ping', ['resync']],
   ])('when a %s event arrives, then it goes to %j', async (type, expected) => {
     expect(await receiversOf(type)).toEqual(expected);
   });

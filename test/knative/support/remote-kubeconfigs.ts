@@ -9,6 +9,7 @@ import type { KubeObject } from './render.js';
 export const MINTED_KUBECONFIGS: Readonly<Record<string, string>> = {
   'remote-kubeconfig-watcher': 'internal-services-watcher',
   'remote-kubeconfig-functions': 'internal-services-functions',
+  'remote-kubeconfig-resync': 'internal-services-resync',
 };
 
 export interface MountingContainer {

@@ -2,7 +2,8 @@
  * The install under its real grants: both API servers (local, or real with TEST_CLUSTER=kube) accept only the tokens of the rendered
  * ServiceAccounts (plus the test's admin), each function runs in its own process with kubeconfigs
  * carrying its identities' tokens (its own on the internal cluster, the one of the remote kubeconfig
- * Secret its manifest mounts on the public one), and both event sources watch with theirs.
+ * Secret its manifest mounts on the public one), and both event sources watch with theirs. A function
+ * a SinkBinding names (the resync sweep) gets the event sink as its K_SINK, as the binding would give it the Broker.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { createClusterPort } from '../../../shared/kube/index.js';
 import type { ClusterPort } from '../../../shared/kube/index.js';
 import { startResourceSource } from '../../../sources/remote-source/index.js';
 import type { ResourceSource, ResourceSourceOptions } from '../../../sources/remote-source/index.js';
-import { named, render } from '../../knative/support/render.js';
+import { named, ofKind, render } from '../../knative/support/render.js';
 import type { KubeObject } from '../../knative/support/render.js';
 import { startTestApiServer } from '../../support/test-api-server.js';
 import { startEventSink } from './event-sink.js';
@@ -132,6 +133,12 @@ async function startServers(stack: Stack, install: Install, options: SystemOptio
   return { public: publicServer, internal: internalServer };
 }
 
+/** The Knative Services a SinkBinding of the private overlay gives a K_SINK. */
+function sinkBoundServices(): Set<string> {
+  const subjects = ofKind(render('private'), 'SinkBinding').map((binding) => (binding['spec'] as { subject?: { kind?: string; name?: string } }).subject);
+  return new Set(subjects.filter((subject) => subject?.kind === 'Service').map((subject) => subject?.name ?? ''));
+}
+
 async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSystem> {
   const install = installOf(render('private'), render('public'));
   const servers = await startServers(stack, install, options);
@@ -148,9 +155,12 @@ async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSyste
     if (!file) written.set(path, (file = servers[cluster].writeKubeconfig(path, { token }).then(() => path)));
     return file;
   };
+  const sink = stack.push(await startEventSink(), (s) => s.stop());
+  const sinkBound = sinkBoundServices();
   const startFunction = async (name: string, internalToken: string, remoteToken = install.functions[name]?.remote.token): Promise<FunctionProcess> => {
     if (remoteToken === undefined) throw new Error(`no function ${name} in the install`);
     const fn = await startFunctionProcess(name, {
+      ...(sinkBound.has(name) ? { K_SINK: sink.url } : {}),
       KUBECONFIG: await kubeconfig('internal', internalToken),
       REMOTE_KUBECONFIG: await kubeconfig('public', remoteToken),
       SERVICE_NAMESPACE: install.serviceNamespace,
@@ -165,7 +175,6 @@ async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSyste
   if (failed) throw failed.reason;
   const functions = Object.fromEntries(started.flatMap((result) => (result.status === 'fulfilled' ? [[result.value.name, result.value]] : [])));
 
-  const sink = stack.push(await startEventSink(), (s) => s.stop());
   const sourceLog: string[] = [];
   const source = async (sourceOptions: ResourceSourceOptions, component: string): Promise<ResourceSource> => {
     const log = createLogger({ component }, { write: (line) => sourceLog.push(line), minLevel: () => 'info' });
