@@ -10,10 +10,9 @@ import {
   resourceEvent,
 } from '../../shared/events/index.js';
 import type { FunctionContext } from '../../shared/http/index.js';
-import { ConflictError, ObjectGoneError, patchInternalRequestStatus, readPipelineRun, requestRef } from '../../shared/kube/index.js';
+import { ConflictError, ObjectGoneError, patchInternalRequestStatus, readPipelineRun, requestRef, writeRelayedStatus } from '../../shared/kube/index.js';
 import { recordAttemptFinished, resyncRepairsTotal } from '../../shared/observability/index.js';
 import type { Logger } from '../../shared/observability/index.js';
-import { writeRelayedStatus } from '../status-relay/write-relayed-status.js';
 import type { Emit } from './event-emitter.js';
 
 type Result = 'done' | 'raced' | 'failed';

@@ -16,9 +16,8 @@ import { INTERNAL_REQUEST_COMPLETED, RESOURCE_ADD, RESOURCE_DELETE, RESOURCE_UPD
 import type { ReceivedOf } from '../../shared/events/index.js';
 import { defineEventFunction, done, reply } from '../../shared/http/index.js';
 import type { FunctionContext, Outcome } from '../../shared/http/index.js';
-import { patchInternalRequestStatus, readInternalRequest, readPipelineRun, requestRef } from '../../shared/kube/index.js';
+import { patchInternalRequestStatus, readInternalRequest, readPipelineRun, requestRef, writeRelayedStatus } from '../../shared/kube/index.js';
 import { recordAttemptFinished } from '../../shared/observability/index.js';
-import { writeRelayedStatus } from './write-relayed-status.js';
 
 const NAME = 'status-relay';
 const consumes = [

@@ -5,3 +5,4 @@ export * from './ports.js';
 export * from './parse-object.js';
 export * from './internal-requests.js';
 export * from './pipeline-runs.js';
+export * from './relayed-status.js';

@@ -1,13 +1,15 @@
-import type { InternalRequest, MergePatch, PipelineRun } from '../../shared/api/index.js';
-import { relayStatusWithoutResults } from '../../shared/core/index.js';
-import { isRefusedAsWritten, patchInternalRequestStatus } from '../../shared/kube/index.js';
-import type { ClusterPort } from '../../shared/kube/index.js';
+import type { InternalRequest, MergePatch, PipelineRun } from '../api/index.js';
+import { relayStatusWithoutResults } from '../core/index.js';
+import { isRefusedAsWritten } from './errors.js';
+import { patchInternalRequestStatus } from './internal-requests.js';
+import type { ClusterPort } from './port.js';
 
 /**
  * Writes the status the relay decided. When the API server will not store it as written (413, 422, or
  * etcd's size limit) and results are what can be dropped, the success is written again without them,
  * saying so: a retry of the same write could only fail the same way until the event is dead-lettered,
- * leaving the request Running for good.
+ * leaving the request Running for good. Shared by status-relay and the resync sweep, which write the same
+ * decision.
  */
 export async function writeRelayedStatus(
   remote: ClusterPort,
