@@ -95,7 +95,28 @@ export async function createNamespaces(plane: ControlPlane, names: string[]): Pr
     expectOk(`create namespace ${name}`, plane.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), [409])));
 }
 
-/** Creates each object as the admin (RBAC objects, ServiceAccounts): `path` is its collection. */
-export async function createObjects(plane: ControlPlane, objects: Array<{ path: string; object: unknown; what: string }>): Promise<void> {
-  for (const { path, object, what } of objects) await expectOk(`create ${what}`, plane.call('POST', path, object), [409]);
+/** The kinds a test cluster is given as objects, by their collection under `/api/v1` or an API group. */
+const COLLECTIONS: Record<string, { prefix: string; plural: string }> = {
+  ServiceAccount: { prefix: '/api/v1', plural: 'serviceaccounts' },
+  ClusterRole: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterroles' },
+  ClusterRoleBinding: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings' },
+  Role: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'roles' },
+  RoleBinding: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'rolebindings' },
+};
+
+export interface InstallableObject { kind: string; metadata: { name: string; namespace?: string } }
+
+export function isInstallable(object: { kind: string }): boolean {
+  return object.kind in COLLECTIONS;
+}
+
+/** Creates the objects (ServiceAccounts and RBAC) as the admin, their namespaces first; existing ones are kept. */
+export async function createObjects(plane: ControlPlane, objects: InstallableObject[]): Promise<void> {
+  await createNamespaces(plane, [...new Set(objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))]);
+  for (const object of objects) {
+    const collection = COLLECTIONS[object.kind];
+    if (!collection) throw new Error(`only ServiceAccounts and RBAC objects can be installed here, not ${object.kind}`);
+    const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
+    await expectOk(`create ${object.kind} ${object.metadata.name}`, plane.call('POST', `${collection.prefix}${ns}/${collection.plural}`, object), [409]);
+  }
 }

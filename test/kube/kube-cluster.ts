@@ -71,24 +71,13 @@ function grantObjects(user: string, grants: TokenGrant[]): RbacObject[] {
   ];
 }
 
-const PLURALS: Record<string, string> = { ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings', Role: 'roles', RoleBinding: 'rolebindings' };
-
-function collectionOf(object: RbacObject): string {
-  const plural = PLURALS[object.kind];
-  if (!plural) throw new Error(`only RBAC objects can be applied here, not ${object.kind}`);
-  const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
-  return `/apis/rbac.authorization.k8s.io/v1${ns}/${plural}`;
-}
-
 async function applyRbac(plane: ControlPlane, options: KubeClusterOptions): Promise<void> {
   const rbac = options.rbac ?? [];
   const bound = boundUsers(rbac);
   const granted = Object.entries(options.tokens ?? {})
     .filter(([token, grants]) => !isAdminGrant(grants) && !bound.has(token))
     .flatMap(([token, grants]) => grantObjects(token, grants));
-  const namespaces = new Set(rbac.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
-  await createNamespaces(plane, [...namespaces]);
-  await createObjects(plane, [...rbac, ...granted].map((object) => ({ path: collectionOf(object), object, what: `${object.kind} ${object.metadata.name}` })));
+  await createObjects(plane, [...rbac, ...granted]);
 }
 
 export async function startKubeCluster(options: KubeClusterOptions = {}): Promise<ApiServer> {

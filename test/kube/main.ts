@@ -11,18 +11,10 @@ import { render } from '../knative/support/render.js';
 import type { KubeObject } from '../knative/support/render.js';
 import { startControlPlane } from './control-plane.js';
 import { identityOf } from './kube-cluster.js';
-import type { RbacObject } from './kube-cluster.js';
-import { createNamespaces, createObjects, crdObjects, installCrds } from './install.js';
+import { createObjects, crdObjects, installCrds, isInstallable } from './install.js';
 import { MissingToolError } from './binaries.js';
 
 const CRD_FILES = ['knative/crds/internalrequests.yaml', 'knative/crds/internalservicesconfigs.yaml', 'local/crds/tekton.yaml'];
-const RBAC_PLURALS: Record<string, string> = { ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings', Role: 'roles', RoleBinding: 'rolebindings', ServiceAccount: 'serviceaccounts' };
-
-function collection(object: KubeObject): string {
-  const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
-  const plural = RBAC_PLURALS[object.kind] ?? '';
-  return object.kind === 'ServiceAccount' ? `/api/v1${ns}/${plural}` : `/apis/rbac.authorization.k8s.io/v1${ns}/${plural}`;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -36,9 +28,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await installCrds(plane, crdObjects(CRD_FILES));
-  const rbac = objects.filter((o) => o.kind in RBAC_PLURALS) as Array<KubeObject & RbacObject>;
-  await createNamespaces(plane, [...new Set(rbac.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))]);
-  await createObjects(plane, rbac.map((object) => ({ path: collection(object), object, what: `${object.kind} ${object.metadata.name}` })));
+  await createObjects(plane, objects.filter(isInstallable));
   if (values.kubeconfig) {
     await writeFile(values.kubeconfig, plane.kubeconfig(), { mode: 0o600 });
     for (const sa of accounts) await writeFile(`${values.kubeconfig}.${sa.metadata.name}`, plane.kubeconfig(tokenOf(sa)), { mode: 0o600 });
