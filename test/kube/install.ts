@@ -73,7 +73,7 @@ export async function installCrds(plane: ControlPlane, crds: Crd[]): Promise<voi
   await waitForDiscovery(plane, crds);
 }
 
-/** Established is not yet served: wait until each group-version lists the CRD's plural, as clients discover it. */
+/** Established is not yet served: wait until each group-version lists the CRD's plural, and a list of it answers. */
 async function waitForDiscovery(plane: ControlPlane, crds: Crd[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (const crd of crds) {
@@ -82,8 +82,9 @@ async function waitForDiscovery(plane: ControlPlane, crds: Crd[]): Promise<void>
       for (;;) {
         const { status, body } = await plane.call('GET', `/apis/${spec.group}/${version.name}`);
         const names = status === 200 ? ((body as { resources?: Array<{ name: string }> }).resources ?? []).map((r) => r.name) : [];
-        if (names.includes(spec.names.plural)) break;
-        if (Date.now() > deadline) throw new Error(`${spec.names.plural}.${spec.group}/${version.name} is not discoverable after 60 s`);
+        // Discoverable is not yet listable: until its storage is initialized, a list answers 503.
+        if (names.includes(spec.names.plural) && (await plane.call('GET', `/apis/${spec.group}/${version.name}/${spec.names.plural}?limit=1`)).status === 200) break;
+        if (Date.now() > deadline) throw new Error(`${spec.names.plural}.${spec.group}/${version.name} is not discoverable and listable after 60 s`);
         await new Promise((r) => setTimeout(r, 50));
       }
     }
