@@ -11,4 +11,7 @@ export default {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
+  // Each run has its own TMPDIR, and fails if a test leaves files in it (test/support/temp-dir-*.ts).
+  globalSetup: '<rootDir>/test/support/temp-dir-setup.ts',
+  globalTeardown: '<rootDir>/test/support/temp-dir-teardown.ts',
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -193,5 +193,6 @@ describe('command line', () => {
     expect(resources.resources.map((r) => r.name)).toEqual(['pipelines', 'pipelines/status', 'pipelineruns', 'pipelineruns/status']);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
