@@ -14,7 +14,7 @@ export async function runAfterCompletion(
   ir: InternalRequest | undefined,
   data: CompletedData,
 ): Promise<PipelineRun | undefined> {
-  if (ir !== undefined) return findPipelineRun(internal, ir, settings.serviceNamespace);
+  if (ir !== undefined) return findPipelineRun(internal, ir, settings.pipelineRunNamespace);
   const named = parseNamespacedName(data.pipelineRun);
   const pr = named === undefined ? undefined : await readPipelineRun(internal, named);
   const owner = pr === undefined ? undefined : requestOfPipelineRun(pr);

@@ -42,12 +42,12 @@ async function sweep(_ping: unknown, context: FunctionContext): Promise<Outcome>
   const emit = emitterFromEnv(emits);
   const limit = pageSizeFromEnv();
   const config = await context.config.load();
-  const runs = await RunIndex.read(internal, settings.serviceNamespace, limit);
+  const runs = await RunIndex.read(internal, settings.pipelineRunNamespace, limit);
   const repairer = new Repairer(NAME, context, config, emit, log);
   const requests: Listed = { objects: 0, unreadable: 0 };
   for await (const page of remote.listPages<unknown>(INTERNAL_REQUESTS, undefined, { limit })) {
     const repairs = readable(page, InternalRequestSchema, requests)
-      .map((ir) => ({ ir, repair: decideRequestRepair(ir, runs.claim(ir, settings.serviceNamespace), config) }))
+      .map((ir) => ({ ir, repair: decideRequestRepair(ir, runs.claim(ir, settings.pipelineRunNamespace), config) }))
       .filter(({ repair }) => repair.repair !== 'none');
     await forEachConcurrently(repairs, REPAIRS_AT_ONCE, ({ ir, repair }) => repairer.forRequest(ir, repair));
   }

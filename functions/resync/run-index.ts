@@ -7,8 +7,9 @@ import { readable } from './readable.js';
 import type { Listed } from './readable.js';
 
 /**
- * The runs of requests (those carrying the request labels, as the ApiServerSource selects them), a summary
- * each, read a page at a time. Requests claim theirs as they are swept; what is left is orphaned.
+ * The runs of requests in the pipeline-run namespace (those carrying the request labels, as the
+ * ApiServerSource selects them), a summary each, read a page at a time. Requests claim theirs as they are
+ * swept; what is left is orphaned.
  */
 export class RunIndex {
   private constructor(
@@ -16,18 +17,18 @@ export class RunIndex {
     readonly listed: Listed,
   ) {}
 
-  static async read(internal: ClusterPort, serviceNamespace: string, limit: number): Promise<RunIndex> {
+  static async read(internal: ClusterPort, pipelineRunNamespace: string, limit: number): Promise<RunIndex> {
     const runs = new Map<string, RunSummary>();
     const listed = { objects: 0, unreadable: 0 };
-    for await (const page of internal.listPages<unknown>(PIPELINE_RUNS, serviceNamespace, { labelSelector: REQUEST_NAME_LABEL, limit })) {
+    for await (const page of internal.listPages<unknown>(PIPELINE_RUNS, pipelineRunNamespace, { labelSelector: REQUEST_NAME_LABEL, limit })) {
       for (const run of readable(page, PipelineRunSchema, listed).map(summarizeRun)) runs.set(run.key, run);
     }
     return new RunIndex(runs, listed);
   }
 
   /** The listed run of `ir`, if any; it is no longer unclaimed. */
-  claim(ir: InternalRequest, serviceNamespace: string): RunSummary | undefined {
-    const key = runKeyOf(ir, serviceNamespace);
+  claim(ir: InternalRequest, pipelineRunNamespace: string): RunSummary | undefined {
+    const key = runKeyOf(ir, pipelineRunNamespace);
     const run = this.runs.get(key);
     this.runs.delete(key);
     return run;

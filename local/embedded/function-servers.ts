@@ -13,7 +13,10 @@ import type { Teardown } from './teardown.js';
 export interface FunctionEnvironment {
   remoteKubeconfig: string;
   internalKubeconfig: string;
+  /** Where the config is read (SERVICE_NAMESPACE). */
   serviceNamespace: string;
+  /** Where PipelineRuns are created and looked for (PIPELINE_RUN_NAMESPACE). */
+  pipelineRunNamespace: string;
 }
 
 export class FunctionsAlreadyBoundError extends Error {
@@ -33,7 +36,12 @@ export function bindFunctionEnvironment(env: FunctionEnvironment): void {
     );
   }
   boundTo = env;
-  Object.assign(process.env, { REMOTE_KUBECONFIG: env.remoteKubeconfig, KUBECONFIG: env.internalKubeconfig, SERVICE_NAMESPACE: env.serviceNamespace });
+  Object.assign(process.env, {
+    REMOTE_KUBECONFIG: env.remoteKubeconfig,
+    KUBECONFIG: env.internalKubeconfig,
+    SERVICE_NAMESPACE: env.serviceNamespace,
+    PIPELINE_RUN_NAMESPACE: env.pipelineRunNamespace,
+  });
 }
 
 /** The broker's ingress, where the resync sweep posts its events: in a cluster its SinkBinding sets K_SINK. */

@@ -27,20 +27,30 @@ function crdsOfKind(crds: Manifest[], kind: string): Manifest[] {
   return crds.filter((crd) => (crd.spec?.['names'] as { kind?: string } | undefined)?.kind === kind);
 }
 
-/** Public: the InternalRequest CRD. Internal: the config CRD, Tekton's stand-ins, the service namespace and the seeded config. */
-export async function startLocalClusters(teardown: Teardown, serviceNamespace: string, ports: LocalClusterPorts): Promise<LocalClusters> {
+/** The namespaces of the internal cluster: the system's (with the config) and the PipelineRuns'. */
+export interface InstallNamespaces {
+  service: string;
+  pipelineRuns: string;
+}
+
+/**
+ * Public: the InternalRequest CRD and the tenant namespaces. Internal: the config CRD, Tekton's stand-ins,
+ * both namespaces of the install, the tenant namespaces (where their Pipelines live) and the seeded
+ * config, whose allowList holds `default` and the tenants.
+ */
+export async function startLocalClusters(teardown: Teardown, namespaces: InstallNamespaces, ports: LocalClusterPorts, tenants: string[] = []): Promise<LocalClusters> {
   const crds = await readManifestDir(CRD_DIR);
-  const publicServer = await startApiServer({ name: 'public', port: ports.public, crds: crdsOfKind(crds, INTERNAL_REQUESTS.kind) });
+  const publicServer = await startApiServer({ name: 'public', port: ports.public, crds: crdsOfKind(crds, INTERNAL_REQUESTS.kind), namespaces: tenants });
   teardown.add('public API server', () => publicServer.stop());
   const internalServer = await startApiServer({
     name: 'internal',
     port: ports.internal,
     crds: crdsOfKind(crds, INTERNAL_SERVICES_CONFIGS.kind),
     crdFiles: [TEKTON_CRD_FILE],
-    namespaces: [serviceNamespace],
+    namespaces: [...new Set([namespaces.service, namespaces.pipelineRuns, ...tenants])],
   });
   teardown.add('internal API server', () => internalServer.stop());
-  await seedConfig(createClusterPort(kubeConfigOf(internalServer), 'internal-seed'), serviceNamespace);
+  await seedConfig(createClusterPort(kubeConfigOf(internalServer), 'internal-seed'), namespaces.service, tenants);
   return { public: publicServer, internal: internalServer };
 }
 

@@ -33,7 +33,7 @@ function tryLines(system: EmbeddedSystem, cwd: string): string[] {
     '',
     'Look around:',
     `  ${pub} get internalrequests -A`,
-    `  ${int} get pipelineruns -n ${system.serviceNamespace}`,
+    `  ${int} get pipelineruns -n ${system.pipelineRunNamespace}`,
     `  ${int} get ${config} -o yaml   # allowList: the namespaces that may run pipelines`,
     `  curl -s ${system.endpoints.broker}dead-letters   # events no function took, with the reason`,
   ];

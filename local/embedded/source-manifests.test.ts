@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { localConfigManifest } from './seed-config.js';
-import { pingManifest, pipelineRunSourceOptions, remoteSourceOptions, serviceNamespaceOfInstall } from './source-manifests.js';
+import { pingManifest, pipelineRunNamespaceOfInstall, pipelineRunSourceOptions, remoteSourceOptions, serviceNamespaceOfInstall } from './source-manifests.js';
 
 describe('the local install follows the knative/private manifests', () => {
   it('when the remote watcher is configured, then it watches InternalRequests and drops status-only updates, as its ContainerSource says', async () => {
@@ -14,14 +14,15 @@ describe('the local install follows the knative/private manifests', () => {
     });
   });
 
-  it('when the PipelineRun watcher is configured, then it has the ApiServerSource resource, label selector and namespace', async () => {
+  it('when the PipelineRun watcher is configured, then it has the ApiServerSource resource and label selector, and watches the namespace its namespaceSelector names, not its own', async () => {
     const options = await pipelineRunSourceOptions('/tmp/internal.kubeconfig', 'http://127.0.0.1:1/');
     expect(options).toMatchObject({
       resource: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' },
-      namespace: 'internal-services',
+      namespace: 'internal-services-pipelines',
       labelSelector: 'internal-services.appstudio.openshift.io/name',
       dropStatusOnlyUpdates: false,
     });
+    expect(await pipelineRunNamespaceOfInstall()).toBe('internal-services-pipelines');
     expect(await serviceNamespaceOfInstall()).toBe('internal-services');
   });
 

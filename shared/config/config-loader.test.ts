@@ -74,15 +74,17 @@ describe('config loader', () => {
 });
 
 describe('service settings', () => {
-  it('when nothing is set, then the namespace is `default` and the TTL 10 s', () => {
-    expect(serviceSettingsFromEnv({})).toEqual({ serviceNamespace: 'default', configTtlMs: 10_000 });
+  it('when nothing is set, then config and runs are in namespace `default` and the TTL is 10 s', () => {
+    expect(serviceSettingsFromEnv({})).toEqual({ serviceNamespace: 'default', pipelineRunNamespace: 'default', configTtlMs: 10_000 });
   });
 
-  it('when SERVICE_NAMESPACE and CONFIG_TTL_SECONDS are set, then they are used', () => {
-    expect(serviceSettingsFromEnv({ SERVICE_NAMESPACE: 'internal-services', CONFIG_TTL_SECONDS: '2.5' })).toEqual({
-      serviceNamespace: 'internal-services',
-      configTtlMs: 2_500,
-    });
+  it.each([
+    { name: 'SERVICE_NAMESPACE and CONFIG_TTL_SECONDS set → used; runs fall back to the service namespace (no isolation)', env: { SERVICE_NAMESPACE: 'internal-services', CONFIG_TTL_SECONDS: '2.5' }, service: 'internal-services', runs: 'internal-services', ttlMs: 2_500 },
+    { name: 'PIPELINE_RUN_NAMESPACE set → runs there, config still in the service namespace', env: { SERVICE_NAMESPACE: 'internal-services', PIPELINE_RUN_NAMESPACE: 'internal-services-pipelines' }, service: 'internal-services', runs: 'internal-services-pipelines', ttlMs: 10_000 },
+    { name: 'PIPELINE_RUN_NAMESPACE blank → the fallback, as if unset', env: { SERVICE_NAMESPACE: 'svc', PIPELINE_RUN_NAMESPACE: '  ' }, service: 'svc', runs: 'svc', ttlMs: 10_000 },
+    { name: 'only PIPELINE_RUN_NAMESPACE set → config in `default`, runs where it says', env: { PIPELINE_RUN_NAMESPACE: ' runs ' }, service: 'default', runs: 'runs', ttlMs: 10_000 },
+  ])('when $name', ({ env, service, runs, ttlMs }) => {
+    expect(serviceSettingsFromEnv(env)).toEqual({ serviceNamespace: service, pipelineRunNamespace: runs, configTtlMs: ttlMs });
   });
 
   it('when CONFIG_TTL_SECONDS is not a number, then the error names it', () => {

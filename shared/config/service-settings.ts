@@ -1,7 +1,13 @@
-/** Settings every function reads from its environment (see the README's configuration table). */
+/** Settings every function reads from its environment (the table in docs/operate.md, "Configuration"). */
 export interface ServiceSettings {
-  /** Where the `config` object lives and where PipelineRuns are created. */
+  /** Where the system lives: the `config` object is read here (SERVICE_NAMESPACE). */
   serviceNamespace: string;
+  /**
+   * Where PipelineRuns are created, looked up, listed, cancelled and deleted (PIPELINE_RUN_NAMESPACE).
+   * Unset, it is the service namespace, as before the setting existed: tenants' runs then share a
+   * namespace with the system's ServiceAccounts and Secrets, so there is no isolation (ADR 0011).
+   */
+  pipelineRunNamespace: string;
   /** How long a loaded InternalServicesConfig is trusted before it is read again. */
   configTtlMs: number;
 }
@@ -19,5 +25,7 @@ export function serviceSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Se
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) {
     throw new SettingsError(`CONFIG_TTL_SECONDS must be a number of seconds ≥ 0, not "${ttlText}"`);
   }
-  return { serviceNamespace: env.SERVICE_NAMESPACE?.trim() || DEFAULT_SERVICE_NAMESPACE, configTtlMs: ttlSeconds * 1000 };
+  const serviceNamespace = env.SERVICE_NAMESPACE?.trim() || DEFAULT_SERVICE_NAMESPACE;
+  const pipelineRunNamespace = env.PIPELINE_RUN_NAMESPACE?.trim() || serviceNamespace;
+  return { serviceNamespace, pipelineRunNamespace, configTtlMs: ttlSeconds * 1000 };
 }

@@ -3,20 +3,21 @@ import { aConfigSpec, anInternalRequest, REQUEST_UID } from '../api/testing.js';
 import type { RequestParts } from '../api/testing.js';
 import { buildPipelineRun, pipelineRunName } from './pipeline-run-builder.js';
 
-const SERVICE_NAMESPACE = 'internal-services';
+const PIPELINE_RUN_NAMESPACE = 'internal-services-pipelines';
 
 function build(parts: RequestParts = {}, config = aConfigSpec()): ReturnType<typeof buildPipelineRun> {
-  return buildPipelineRun(anInternalRequest(parts), config, SERVICE_NAMESPACE);
+  return buildPipelineRun(anInternalRequest(parts), config, PIPELINE_RUN_NAMESPACE);
 }
 
 function cluster(params: Array<{ name: string; value: string }>): RequestParts {
   return { spec: { pipeline: { pipelineRef: { resolver: 'cluster', params } } } };
 }
 
-describe('The PipelineRun (on the internal cluster, in the config namespace)', () => {
-  it('is created in the service namespace as a tekton.dev/v1 PipelineRun', () => {
+describe('The PipelineRun (on the internal cluster, (better) in a namespace of its own, not the config\'s)', () => {
+  it('is created in the pipeline-run namespace it is given as a tekton.dev/v1 PipelineRun', () => {
     const run = build();
-    expect(run).toMatchObject({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: SERVICE_NAMESPACE } });
+    expect(run).toMatchObject({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: PIPELINE_RUN_NAMESPACE } });
+    expect(buildPipelineRun(anInternalRequest(), aConfigSpec(), 'elsewhere').metadata.namespace).toBe('elsewhere');
   });
 
   it('(better) has a deterministic name derived from the IR uid, so duplicate deliveries cannot create a second run', () => {

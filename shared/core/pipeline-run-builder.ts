@@ -70,11 +70,11 @@ function optionalSpec(ir: InternalRequest): Partial<PipelineRunManifest['spec']>
   };
 }
 
-/** The PipelineRun that executes a request, in the service namespace of the internal cluster. */
+/** The PipelineRun that executes a request, in the pipeline-run namespace of the internal cluster. */
 export function buildPipelineRun(
   ir: InternalRequest,
   config: InternalServicesConfigSpec,
-  serviceNamespace: string,
+  pipelineRunNamespace: string,
 ): PipelineRunManifest {
   const { name, namespace, uid } = ir.metadata;
   return {
@@ -82,7 +82,7 @@ export function buildPipelineRun(
     kind: 'PipelineRun',
     metadata: {
       name: pipelineRunName(uid),
-      namespace: serviceNamespace,
+      namespace: pipelineRunNamespace,
       labels: labelsFor(ir),
       annotations: {
         [PRIMARY_RESOURCE_ANNOTATION]: `${namespace}/${name}`,

@@ -5,15 +5,18 @@ import { belongsTo, parseNamespacedName, pickPipelineRun, pipelineRunLookup, req
 const OWN_RUN = `internal-services/internalrequest-${REQUEST_UID}`;
 
 describe('Lookup of "the PipelineRun of this IR": status.pipelineRun first, else by the name/namespace labels', () => {
-  it('when status.pipelineRun is set, then the run is fetched by that name', () => {
-    const ir = anInternalRequest({ status: { pipelineRun: 'elsewhere/internalrequest-abcde' } });
-    expect(pipelineRunLookup(ir, 'internal-services')).toEqual({ by: 'name', namespace: 'elsewhere', name: 'internalrequest-abcde' });
+  it.each([
+    { name: 'in another namespace than the pipeline-run one', recorded: 'elsewhere/internalrequest-abcde', namespace: 'elsewhere' },
+    { name: 'in the namespace runs lived in before PIPELINE_RUN_NAMESPACE was set (a run in flight across the upgrade)', recorded: 'internal-services/internalrequest-abcde', namespace: 'internal-services' },
+  ])('when status.pipelineRun names a run $name, then the run is fetched by that name, there', ({ recorded, namespace }) => {
+    const ir = anInternalRequest({ status: { pipelineRun: recorded } });
+    expect(pipelineRunLookup(ir, 'internal-services-pipelines')).toEqual({ by: 'name', namespace, name: 'internalrequest-abcde' });
   });
 
-  it('when it is not set, then the runs are listed by the name and namespace labels in the service namespace', () => {
-    expect(pipelineRunLookup(anInternalRequest(), 'internal-services')).toEqual({
+  it('when it is not set, then the runs are listed by the name and namespace labels in the pipeline-run namespace', () => {
+    expect(pipelineRunLookup(anInternalRequest(), 'internal-services-pipelines')).toEqual({
       by: 'labels',
-      namespace: 'internal-services',
+      namespace: 'internal-services-pipelines',
       labelSelector: 'internal-services.appstudio.openshift.io/name=hello,internal-services.appstudio.openshift.io/namespace=tenant',
     });
   });

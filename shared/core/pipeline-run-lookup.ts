@@ -24,10 +24,15 @@ export function requestLabelSelector(ir: InternalRequest): string {
   return `${REQUEST_NAME_LABEL}=${ir.metadata.name},${REQUEST_NAMESPACE_LABEL}=${ir.metadata.namespace}`;
 }
 
-export function pipelineRunLookup(ir: InternalRequest, serviceNamespace: string): PipelineRunLookup {
+/**
+ * The recorded name wins wherever it points, so a run created before the pipeline-run namespace changed
+ * is still found where it is (ADR 0011); only a request that recorded none is looked for in
+ * `pipelineRunNamespace`.
+ */
+export function pipelineRunLookup(ir: InternalRequest, pipelineRunNamespace: string): PipelineRunLookup {
   const recorded = parseNamespacedName(ir.status?.pipelineRun ?? '');
   if (recorded !== undefined) return { by: 'name', ...recorded };
-  return { by: 'labels', namespace: serviceNamespace, labelSelector: requestLabelSelector(ir) };
+  return { by: 'labels', namespace: pipelineRunNamespace, labelSelector: requestLabelSelector(ir) };
 }
 
 /** The request a PipelineRun was created for, read from its labels. */

@@ -40,9 +40,12 @@ describe('Resync: what a request left undone by a lost event, and the repair', (
 });
 
 describe('Resync: which run a request has', () => {
-  it('when its status names a run, then that one; else the one named after its uid in the service namespace', () => {
-    expect(runKeyOf(anInternalRequest({ status: { ...RUNNING, pipelineRun: 'elsewhere/run-1' } }), 'internal-services')).toBe('elsewhere/run-1');
-    expect(runKeyOf(anInternalRequest(), 'svc')).toBe(`svc/internalrequest-${REQUEST_UID}`);
+  it.each([
+    { name: 'its status names a run elsewhere → that one', status: { ...RUNNING, pipelineRun: 'elsewhere/run-1' }, key: 'elsewhere/run-1' },
+    { name: 'its status names a run in the namespace runs lived in before the upgrade → that one', status: RUNNING, key: RUN_KEY },
+    { name: 'it names none → the one named after its uid in the pipeline-run namespace', status: undefined, key: `runs/internalrequest-${REQUEST_UID}` },
+  ])('when $name', ({ status, key }) => {
+    expect(runKeyOf(anInternalRequest({ status }), 'runs')).toBe(key);
   });
 
   it('when a run is listed, then the summary keeps its key, whether it is done, its request and that request\'s uid', () => {

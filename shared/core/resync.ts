@@ -26,9 +26,12 @@ export function summarizeRun(pr: PipelineRun): RunSummary {
   return { key: namespacedName(pr), done: isPipelineRunDone(pr), owner: requestOfPipelineRun(pr), requestUid: requestUidOfRun(pr) };
 }
 
-/** The run a request has, if any: the one its status names, else the one pipelinerun-creator names after its uid. */
-export function runKeyOf(ir: InternalRequest, serviceNamespace: string): string {
-  return ir.status?.pipelineRun ?? `${serviceNamespace}/${pipelineRunName(ir.metadata.uid)}`;
+/**
+ * The run a request has, if any: the one its status names (in whatever namespace), else the one
+ * pipelinerun-creator names after its uid in `pipelineRunNamespace`.
+ */
+export function runKeyOf(ir: InternalRequest, pipelineRunNamespace: string): string {
+  return ir.status?.pipelineRun ?? `${pipelineRunNamespace}/${pipelineRunName(ir.metadata.uid)}`;
 }
 
 export type RequestRepair =

@@ -10,9 +10,9 @@ export async function readPipelineRun(internal: ClusterPort, ref: { namespace: s
   return object === undefined ? undefined : parseObject(PipelineRunSchema, object, `PipelineRun ${ref.namespace}/${ref.name}`);
 }
 
-/** The run of a request: the one its status names, else the one its labels find. */
-export async function findPipelineRun(internal: ClusterPort, ir: InternalRequest, serviceNamespace: string): Promise<PipelineRun | undefined> {
-  const lookup = pipelineRunLookup(ir, serviceNamespace);
+/** The run of a request: the one its status names, else the one its labels find in `pipelineRunNamespace`. */
+export async function findPipelineRun(internal: ClusterPort, ir: InternalRequest, pipelineRunNamespace: string): Promise<PipelineRun | undefined> {
+  const lookup = pipelineRunLookup(ir, pipelineRunNamespace);
   if (lookup.by === 'name') return readPipelineRun(internal, lookup);
   const found = await internal.list<unknown>(PIPELINE_RUNS, lookup.namespace, { labelSelector: lookup.labelSelector });
   return pickPipelineRun(ir, found.map((pr) => parseObject(PipelineRunSchema, pr, `PipelineRun in ${lookup.namespace}`)));

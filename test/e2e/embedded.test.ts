@@ -47,7 +47,8 @@ describeIfKubectl(describe, 'test/e2e/embedded.test.ts')('the embedded default, 
 
     succeeded(await onPublic(['wait', '--for=condition=Succeeded', 'internalrequest/hello', WAIT]));
     expect(await field('hello', '.status.results.message')).toBe('Hello, world!');
-    expect(await field('hello', '.status.pipelineRun')).toMatch(/^internal-services\/internalrequest-/);
+    expect(system.pipelineRunNamespace).toBe('internal-services-pipelines');
+    expect(await field('hello', '.status.pipelineRun')).toMatch(/^internal-services-pipelines\/internalrequest-/);
   });
 
   it('when a request comes from a namespace that is not on the allow-list, then it is Rejected saying so', async () => {
@@ -85,7 +86,7 @@ describeIfKubectl(describe, 'test/e2e/embedded.test.ts')('the embedded default, 
 
     const missing = await onPublic(['get', 'internalrequest', 'blocking']);
     expect(missing.stderr).toContain('NotFound');
-    const runs = ['-n', system.serviceNamespace, '-l', `${REQUEST_NAME_LABEL}=blocking`];
+    const runs = ['-n', system.pipelineRunNamespace, '-l', `${REQUEST_NAME_LABEL}=blocking`];
     succeeded(await onInternal(['wait', '--for=delete', 'pipelineruns', ...runs, WAIT]));
     expect(succeeded(await onInternal(['get', 'pipelineruns', ...runs, '-o', 'name']))).toBe('');
     expect(existsSync(finished)).toBe(false);

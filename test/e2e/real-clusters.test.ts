@@ -16,6 +16,7 @@ import type { ApiServer } from '../../local/apiserver/index.js';
 import { startEmbedded } from '../../local/embedded/index.js';
 import type { EmbeddedSystem } from '../../local/embedded/index.js';
 import { CRD_DIR, TEKTON_CRD_FILE } from '../../local/embedded/project-paths.js';
+import { pipelineRunNamespaceOfInstall } from '../../local/embedded/source-manifests.js';
 import { PIPELINES, startPipelineRunner } from '../../local/pipeline-runner/index.js';
 import type { PipelineRunner } from '../../local/pipeline-runner/index.js';
 import {
@@ -33,6 +34,8 @@ import { startTestApiServer } from '../support/test-api-server.js';
 import { until } from '../support/until.js';
 
 const SERVICE_NAMESPACE = 'internal-services';
+/** Where the functions create runs: knative/private creates it, so on clusters it did not start the test does. */
+const PIPELINE_RUN_NAMESPACE = await pipelineRunNamespaceOfInstall();
 const CRD_FILES = [join(CRD_DIR, 'internalrequests.yaml'), join(CRD_DIR, 'internalservicesconfigs.yaml')];
 const TOKENS = {
   watcher: 'watcher-token',
@@ -70,7 +73,7 @@ describe('the embedded default against clusters it did not start', () => {
     process.env.LOG_LEVEL ??= 'silent';
     dir = await mkdtemp(join(tmpdir(), 'e2e-real-clusters-'));
     publicServer = await startTestApiServer({ name: 'public', crdFiles: CRD_FILES, tokens: PUBLIC_GRANTS });
-    internalServer = await startTestApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE] });
+    internalServer = await startTestApiServer({ name: 'internal', crdFiles: [...CRD_FILES, TEKTON_CRD_FILE], namespaces: [SERVICE_NAMESPACE, PIPELINE_RUN_NAMESPACE] });
     await publicServer.writeKubeconfig(join(dir, 'remote.kubeconfig'), { token: TOKENS.functions });
     await publicServer.writeKubeconfig(join(dir, 'watcher.kubeconfig'), { token: TOKENS.watcher });
     await internalServer.writeKubeconfig(join(dir, 'internal.kubeconfig'));
@@ -110,11 +113,12 @@ describe('the embedded default against clusters it did not start', () => {
 
     let run: PipelineRun | undefined;
     await until(async () => {
-      [run] = await internal.list<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE, { labelSelector: `${REQUEST_NAME_LABEL}=remote-run` });
+      [run] = await internal.list<PipelineRun>(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, { labelSelector: `${REQUEST_NAME_LABEL}=remote-run` });
       return run !== undefined;
-    }, 'the PipelineRun on the internal cluster');
+    }, 'the PipelineRun on the internal cluster, in the pipeline-run namespace');
+    expect(await internal.list<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE)).toEqual([]);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, run?.metadata.name ?? '', {
+    await internal.patchStatus(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, run?.metadata.name ?? '', {
       merge: {
         status: {
           startTime: now,
@@ -134,7 +138,7 @@ describe('the embedded default against clusters it did not start', () => {
   });
 
   it("when the local pipeline runner plays Tekton on the internal cluster, then the README's example request runs its Pipeline there and succeeds with the result the step wrote", async () => {
-    const runner: PipelineRunner = startPipelineRunner({ kubeconfig: join(dir, 'internal.kubeconfig'), namespace: SERVICE_NAMESPACE });
+    const runner: PipelineRunner = startPipelineRunner({ kubeconfig: join(dir, 'internal.kubeconfig'), namespace: PIPELINE_RUN_NAMESPACE });
     try {
       await runner.synced;
       await internal.create(PIPELINES, 'default', exampleObject('pipeline.yaml'));

@@ -6,15 +6,16 @@ import { describeWithKubectl } from './support/skip-without-kubectl.js';
 
 const describeRendered = describeWithKubectl();
 const NS = 'internal-services';
+const RUNS_NS = 'internal-services-pipelines';
 
-/** What each identity's code calls (functions/, shared/kube, sources/), and so all it may do. */
+/** What each identity's code calls (functions/, shared/kube, sources/), and so all it may do, and where: the config in NS, the runs in RUNS_NS. */
 const PRIVATE_GRANTS: Record<string, string[]> = {
-  admission: ['get internalservicesconfigs'],
-  'pipelinerun-creator': ['get internalservicesconfigs', 'create pipelineruns'],
-  'status-relay': ['get pipelineruns'],
-  cleanup: ['get internalservicesconfigs', 'get,list,patch,delete pipelineruns'],
-  resync: ['get internalservicesconfigs', 'get,list pipelineruns'],
-  'pipelinerun-source': ['get,list,watch pipelineruns'],
+  admission: [`get internalservicesconfigs in ${NS}`],
+  'pipelinerun-creator': [`get internalservicesconfigs in ${NS}`, `create pipelineruns in ${RUNS_NS}`],
+  'status-relay': [`get pipelineruns in ${RUNS_NS}`],
+  cleanup: [`get internalservicesconfigs in ${NS}`, `get,list,patch,delete pipelineruns in ${RUNS_NS}`],
+  resync: [`get internalservicesconfigs in ${NS}`, `get,list pipelineruns in ${RUNS_NS}`],
+  'pipelinerun-source': [`get,list,watch pipelineruns in ${RUNS_NS}`],
   'remote-source': [],
 };
 const PUBLIC_GRANTS: Record<string, string[]> = {
@@ -27,9 +28,14 @@ function summary(objects: KubeObject[], name: string): string[] {
   return rulesFor(objects, { namespace: NS, name }).map((r) => `${r.verbs.join(',')} ${r.resources.join(',')}`).sort();
 }
 
+/** The same, with where each rule applies. */
+function scopedSummary(objects: KubeObject[], name: string): string[] {
+  return rulesFor(objects, { namespace: NS, name }).map((r) => `${r.verbs.join(',')} ${r.resources.join(',')} in ${r.namespace}`).sort();
+}
+
 describeRendered('RBAC: each identity gets what its code calls and nothing more', () => {
   it.each(Object.entries(PRIVATE_GRANTS))('when %s acts on the private cluster, then it holds exactly %j', (name, grants) => {
-    expect(summary(render('private'), name)).toEqual([...grants].sort());
+    expect(scopedSummary(render('private'), name)).toEqual([...grants].sort());
   });
 
   it.each(Object.entries(PUBLIC_GRANTS))('when %s acts on the public cluster, then it holds exactly %j', (name, grants) => {
@@ -46,10 +52,10 @@ describeRendered('RBAC: each identity gets what its code calls and nothing more'
     expect(configRules).toEqual([{ namespace: NS, apiGroups: ['appstudio.redhat.com'], resources: ['internalservicesconfigs'], verbs: ['get'], resourceNames: ['config'] }]);
   });
 
-  it('when private identities are bound, then only in their own namespace (no ClusterRoleBinding)', () => {
+  it('when private identities are bound, then only in the two namespaces of the install (no ClusterRoleBinding): the config in their own, the PipelineRuns in the pipeline-run namespace', () => {
     const private_ = render('private');
-    const scopes = serviceAccounts(private_).flatMap((sa) => rulesFor(private_, sa).map((r) => r.namespace));
-    expect(new Set(scopes)).toEqual(new Set([NS]));
+    const scopes = serviceAccounts(private_).flatMap((sa) => rulesFor(private_, sa).map((r) => `${r.resources.join(',')} in ${r.namespace}`));
+    expect(new Set(scopes)).toEqual(new Set([`internalservicesconfigs in ${NS}`, `pipelineruns in ${RUNS_NS}`]));
   });
 
   it.each(Object.keys(PUBLIC_GRANTS))('when %s is bound, then cluster-wide, since requests live in every tenant namespace', (name) => {

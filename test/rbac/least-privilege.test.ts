@@ -35,7 +35,8 @@ const describeRendered = describeWithKubectl();
  */
 const UNUSED_BY_DESIGN: Record<string, string[]> = {
   // Knative's ApiServerSource adapter (not our code) needs get, list and watch on what it watches
-  // (PLATFORM-FACTS.md); the local stand-in for it, sources/remote-source, only lists and watches.
+  // (Knative's reconciler checks all three before it starts the adapter, ADR 0011); the local stand-in for it,
+  // sources/remote-source, only lists and watches.
   'pipelinerun-source': ['get pipelineruns'],
 };
 
@@ -108,13 +109,18 @@ function expectDone(delivery: Delivery): void {
   expect({ status: delivery.status, text: delivery.text }).toEqual({ status: 204, text: '' });
 }
 
-/** Created, admitted, its PipelineRun created and announced: the request is Running. */
+/**
+ * Created, admitted, its PipelineRun created (in the pipeline-run namespace, under pipelinerun-creator's
+ * own token, which a real API server grants only there) and announced: the request is Running.
+ */
 async function startRequest(name: string): Promise<{ ir: InternalRequest; run: RunRef }> {
   const ir = await flow.createRequest(name);
   const admitted = replyOf(await flow.send('admission', await flow.requestEvent('add', ir)), INTERNAL_REQUEST_ADMITTED);
   expect((await flow.readRequest(ir))?.metadata.finalizers).toEqual([FINALIZER]);
   expectDone(await flow.send('pipelinerun-creator', admitted));
   const run = await flow.runOf(ir);
+  expect(run.namespace).toBe(system.install.pipelineRunNamespace);
+  expect(await flow.readRun(run)).toBeDefined();
   expectDone(await flow.send('status-relay', await flow.runEvent('add', run)));
   await flow.setRunStatus(run, { status: 'Unknown', reason: 'Running' });
   expectDone(await flow.send('status-relay', await flow.runEvent('update', run, 'Running')));
@@ -274,9 +280,10 @@ describeRendered('least privilege, proved by running the code under the rendered
     const admission = await system.startFunction('admission', system.install.functions['admission']?.internal.token ?? '', watcher.token);
     const delivery = await deliver(admission.url, event);
     expect(delivery.status).toBe(500);
-    expect(delivery.text).toMatch(/403 Forbidden.* cannot get resource "internalrequests" in API group "appstudio\.redhat\.com"/);
+    // A new request's first call is admission's finalizer patch on the event's copy (ADR 0014), not a read.
+    expect(delivery.text).toMatch(/403 Forbidden.* cannot patch resource "internalrequests" in API group "appstudio\.redhat\.com"/);
     const as = `public ${watcher.token}`;
-    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} get internalrequests`]: 2, [`${as} patch internalrequests`]: 1, [`${as} patch internalrequests/status`]: 1 });
+    expect(callsSince(before, refusedCalls(servers()))).toEqual({ [`${as} get internalrequests`]: 1, [`${as} patch internalrequests`]: 2, [`${as} patch internalrequests/status`]: 1 });
   });
 
   it('when the functions\' public identity is used to list or watch, then each call is refused 403, and the remote watcher given it never starts watching', async () => {

@@ -3,6 +3,9 @@
  * checked on the rendered RBAC against what the code and the workload manifests use.
  */
 import { expect, it } from '@jest/globals';
+import type { LabelSelector } from '../../local/embedded/label-selector.js';
+import { namespacesNamedBy } from '../../local/embedded/namespace-selector.js';
+import { pipelineRunNamespaceOfInstall } from '../../local/embedded/source-manifests.js';
 import { CONFIG_NAME, INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS, PIPELINE_RUNS } from '../../shared/api/index.js';
 import { rulesFor } from '../knative/support/rbac-grants.js';
 import { named, ofKind, render } from '../knative/support/render.js';
@@ -32,11 +35,14 @@ describeRendered('RBAC scope beyond verbs and resources', () => {
   const functionServices = (): KubeObject[] =>
     ofKind(privateObjects(), 'Service').filter((o) => templateOf(o).spec?.containers?.[0]?.args?.some((arg) => arg.startsWith('--target=')));
 
-  it('when the functions act on the private cluster, then their Roles bind in the namespace SERVICE_NAMESPACE names, the only one they read the config and run PipelineRuns in', () => {
-    const { serviceNamespace, functions, pipelineRunSource } = install();
-    expect(functionServices().map((service) => envOf(service)['SERVICE_NAMESPACE'])).toEqual(functionServices().map(() => serviceNamespace));
-    const scopes = [...Object.values(functions).map((identities) => identities.internal), pipelineRunSource].flatMap((identity) => rulesFor(privateObjects(), identity.account).map((rule) => rule.namespace));
-    expect(new Set(scopes)).toEqual(new Set([serviceNamespace]));
+  it('when the functions act on the private cluster, then their config rule binds in the namespace SERVICE_NAMESPACE names and their PipelineRun rules in the one PIPELINE_RUN_NAMESPACE names, the only ones they read the config and handle runs in', () => {
+    const { serviceNamespace, pipelineRunNamespace, functions, pipelineRunSource } = install();
+    expect(pipelineRunNamespace).not.toBe(serviceNamespace);
+    expect(functionServices().map((service) => [envOf(service)['SERVICE_NAMESPACE'], envOf(service)['PIPELINE_RUN_NAMESPACE']]))
+      .toEqual(functionServices().map(() => [serviceNamespace, pipelineRunNamespace]));
+    const scopes = [...Object.values(functions).map((identities) => identities.internal), pipelineRunSource]
+      .flatMap((identity) => rulesFor(privateObjects(), identity.account).map((rule) => `${rule.resources.join(',')} in ${rule.namespace}`));
+    expect(new Set(scopes)).toEqual(new Set([`${INTERNAL_SERVICES_CONFIGS.plural} in ${serviceNamespace}`, `${PIPELINE_RUNS.plural} in ${pipelineRunNamespace}`]));
   });
 
   it('when a function reads the config, then its rule names only the object the code reads (CONFIG_NAME), for get only', () => {
@@ -48,9 +54,14 @@ describeRendered('RBAC scope beyond verbs and resources', () => {
     for (const rule of configRules) expect(rule).toMatchObject({ resources: [INTERNAL_SERVICES_CONFIGS.plural], resourceNames: [CONFIG_NAME], verbs: ['get'] });
   });
 
-  it('when the PipelineRun source watches, then its ApiServerSource has no namespaceSelector, so the Role in its own namespace covers everything it lists and watches', () => {
+  it('when the PipelineRun source watches, then its namespaceSelector names the pipeline-run namespace alone, and its account may get, list and watch PipelineRuns there (what Knative\'s reconciler checks per selected namespace) and nowhere else', async () => {
+    const { pipelineRunNamespace, pipelineRunSource } = install();
     const source = ofKind(privateObjects(), 'ApiServerSource')[0];
-    expect(source?.['spec']).not.toHaveProperty('namespaceSelector');
+    const selector = (source?.['spec'] as { namespaceSelector?: LabelSelector } | undefined)?.namespaceSelector;
+    expect(selector && namespacesNamedBy(selector)).toEqual([pipelineRunNamespace]);
+    expect(await pipelineRunNamespaceOfInstall()).toBe(pipelineRunNamespace);
+    expect(rulesFor(privateObjects(), pipelineRunSource.account).map((rule) => ({ namespace: rule.namespace, verbs: [...rule.verbs].sort(), resources: rule.resources })))
+      .toEqual([{ namespace: pipelineRunNamespace, verbs: ['get', 'list', 'watch'], resources: [PIPELINE_RUNS.plural] }]);
   });
 
   it('when the remote watcher watches every namespace (no WATCH_NAMESPACE), then its public identity is bound cluster-wide, and nowhere narrower', () => {

@@ -1,11 +1,15 @@
 /**
- * Knative Eventing's ApiServerSource receive adapter (the real program, built from the release the
- * README documents), run outside a cluster: configured through the environment exactly as Knative's
- * ApiServerSource reconciler configures its Deployment, reading the cluster through a kubeconfig.
+ * Knative Eventing's ApiServerSource receive adapter (the real program, built from the release
+ * docs/test-bed.md documents), run outside a cluster: configured through the environment exactly as Knative's
+ * ApiServerSource reconciler configures its Deployment (pkg/reconciler/apiserversource, makeEnv in
+ * resources/receive_adapter.go), reading the cluster through a kubeconfig.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { labelSelectorText } from '../../../local/embedded/label-selector.js';
+import type { LabelSelector } from '../../../local/embedded/label-selector.js';
+import type { Manifest } from '../../../local/embedded/manifest-files.js';
 import { BINARIES, ensureBinary } from '../binaries.js';
 import { freePort } from '../control-plane.js';
 
@@ -18,11 +22,20 @@ export interface WatchedResource {
   selector?: string;
 }
 
+/** The namespaces the reconciler gives the adapter to watch (K_SOURCE_CONFIG `namespaces`, `allNamespaces`). */
+export interface WatchedNamespaces {
+  namespaces: string[];
+  /** An empty namespaceSelector: every namespace. */
+  allNamespaces: boolean;
+}
+
 export interface ReceiveAdapterOptions {
   kubeconfig: string;
   sink: string;
-  /** The ApiServerSource's own namespace: with no namespaceSelector, the only one watched. */
+  /** The ApiServerSource's own namespace: where the adapter's pod runs (its NAMESPACE). */
   namespace: string;
+  /** What the reconciler resolved the namespaceSelector to (`watchedNamespaces`). */
+  watched: WatchedNamespaces;
   name: string;
   resources: WatchedResource[];
   mode: 'Resource' | 'Reference';
@@ -36,11 +49,63 @@ export interface ReceiveAdapter {
   stop(): Promise<void>;
 }
 
+/** Lists the names of the namespaces whose labels match `labelSelector` (all of them when undefined). */
+export type NamespaceLister = (labelSelector: string | undefined) => Promise<string[]>;
+
+/**
+ * The namespaces the adapter watches, as the reconciler resolves them (namespacesFromSelector and
+ * isEmptySelector in apiserversource.go): without a namespaceSelector, the source's own namespace; with
+ * one, the namespaces whose labels match it, listed from the cluster and sorted; an empty one matches
+ * them all and sets allNamespaces.
+ */
+export async function watchedNamespaces(sourceNamespace: string, selector: LabelSelector | undefined, list: NamespaceLister): Promise<WatchedNamespaces> {
+  if (selector === undefined) return { namespaces: [sourceNamespace], allNamespaces: false };
+  const empty = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  return { namespaces: [...(await list(labelSelectorText(selector)))].sort(), allNamespaces: empty };
+}
+
+/** The plural the reconciler guesses from a kind (meta.UnsafeGuessKindToResource). */
+export function guessedPlural(kind: string): string {
+  const singular = kind.toLowerCase();
+  if (singular.endsWith('endpoints')) return singular;
+  if (singular.endsWith('s')) return `${singular}es`;
+  if (singular.endsWith('y')) return `${singular.slice(0, -1)}ies`;
+  return `${singular}s`;
+}
+
+interface ApiServerSourceSpec {
+  mode?: 'Resource' | 'Reference';
+  namespaceSelector?: LabelSelector;
+  resources?: Array<{ apiVersion: string; kind: string; selector?: LabelSelector }>;
+  ceOverrides?: { extensions: Record<string, string> };
+}
+
+/** What the reconciler derives from an ApiServerSource manifest: its name, namespace, resources, mode and watched namespaces. */
+export async function adapterOptionsOf(
+  manifest: Manifest,
+  list: NamespaceLister,
+): Promise<Pick<ReceiveAdapterOptions, 'name' | 'namespace' | 'watched' | 'resources' | 'mode' | 'ceOverrides'>> {
+  const { name, namespace } = manifest.metadata ?? {};
+  if (!name || !namespace) throw new Error('the ApiServerSource manifest names no name or namespace');
+  const spec = (manifest.spec ?? {}) as ApiServerSourceSpec;
+  const resources = (spec.resources ?? []).map(({ apiVersion, kind, selector }): WatchedResource => {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const text = labelSelectorText(selector);
+    return { group: group ?? '', version: version ?? '', resource: guessedPlural(kind), ...(text ? { selector: text } : {}) };
+  });
+  return {
+    name, namespace, resources,
+    watched: await watchedNamespaces(namespace, spec.namespaceSelector, list),
+    mode: spec.mode ?? 'Reference',
+    ...(spec.ceOverrides ? { ceOverrides: spec.ceOverrides } : {}),
+  };
+}
+
 /** K_SOURCE_CONFIG as the reconciler marshals it (Go field names for the GroupVersionResource). */
-export function sourceConfig(options: Pick<ReceiveAdapterOptions, 'namespace' | 'resources' | 'mode'>): string {
+export function sourceConfig(options: Pick<ReceiveAdapterOptions, 'watched' | 'resources' | 'mode'>): string {
   return JSON.stringify({
-    namespaces: [options.namespace],
-    allNamespaces: false,
+    namespaces: options.watched.namespaces,
+    allNamespaces: options.watched.allNamespaces,
     resources: options.resources.map((r) => ({
       gvr: { Group: r.group, Version: r.version, Resource: r.resource },
       ...(r.selector ? { selector: r.selector } : {}),

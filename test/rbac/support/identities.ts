@@ -5,6 +5,7 @@
  * name, so a 403 reads as it would on a real cluster.
  */
 import type { TokenGrant } from '../../../local/apiserver/index.js';
+import { serviceSettingsFromEnv } from '../../../shared/config/index.js';
 import { serviceAccounts, tokenGrantsFor } from '../../knative/support/rbac-grants.js';
 import type { ServiceAccountRef } from '../../knative/support/rbac-grants.js';
 import { MINTED_KUBECONFIGS, remoteKubeconfigSecret } from '../../knative/support/remote-kubeconfigs.js';
@@ -47,14 +48,16 @@ export interface Install {
   pipelineRunSource: Identity;
   /** The public identity in the kubeconfig the remote watcher (the ContainerSource) mounts. */
   remoteWatcher: Identity;
-  /** The namespace of the private install (SERVICE_NAMESPACE of the functions). */
+  /** The namespace of the private install (SERVICE_NAMESPACE of the functions): the config, the accounts, the sources. */
   serviceNamespace: string;
+  /** Where the functions create and handle PipelineRuns, as they read it from their environment (PIPELINE_RUN_NAMESPACE). */
+  pipelineRunNamespace: string;
 }
 
 /** The ContainerSource running the remote watcher. */
 export const REMOTE_WATCHER = 'remote-internalrequests';
 
-interface PodSpec { serviceAccountName?: string; containers?: Array<{ args?: string[] }> }
+interface PodSpec { serviceAccountName?: string; containers?: Array<{ args?: string[]; env?: Array<{ name: string; value?: string }> }> }
 
 function podSpecOf(object: KubeObject): PodSpec {
   return ((object['spec'] as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {});
@@ -91,6 +94,15 @@ function functionsOf(identities: Identity[], privateObjects: KubeObject[]): Reco
   return functions;
 }
 
+/** The one pipeline-run namespace the function Services' settings name; an install whose functions disagree is refused. */
+function pipelineRunNamespaceOf(privateObjects: KubeObject[]): string {
+  const named = new Set(ofKind(privateObjects, 'Service').map(podSpecOf).filter((spec) => targetOf(spec) !== undefined)
+    .map((spec) => serviceSettingsFromEnv(Object.fromEntries((spec.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]))).pipelineRunNamespace));
+  const [namespace, ...others] = [...named];
+  if (namespace === undefined || others.length > 0) throw new Error(`the functions should name one pipeline-run namespace, not ${JSON.stringify([...named])}`);
+  return namespace;
+}
+
 export function installOf(privateObjects: KubeObject[], publicObjects: KubeObject[]): Install {
   const identities = [...identitiesOf('internal', privateObjects), ...identitiesOf('public', publicObjects)];
   const [source] = ofKind(privateObjects, 'ApiServerSource');
@@ -102,6 +114,7 @@ export function installOf(privateObjects: KubeObject[], publicObjects: KubeObjec
     pipelineRunSource: find(identities, 'internal', sourceAccount, `ApiServerSource ${source.metadata.name}`),
     remoteWatcher: remoteIdentityOf(identities, named(privateObjects, 'ContainerSource', REMOTE_WATCHER)),
     serviceNamespace: source.metadata.namespace,
+    pipelineRunNamespace: pipelineRunNamespaceOf(privateObjects),
   };
 }
 

@@ -126,7 +126,7 @@ async function startServers(stack: Stack, install: Install, options: SystemOptio
     name: 'internal',
     rbac: rbacOf(render('private')),
     crdFiles: [...crds, 'local/crds/tekton.yaml'],
-    namespaces: [install.serviceNamespace],
+    namespaces: [install.serviceNamespace, install.pipelineRunNamespace],
     tokens: { ...tokensFor('internal', install.identities), ...options.extraInternalTokens },
   });
   stack.push(internalServer, stopServer);
@@ -164,6 +164,7 @@ async function assemble(stack: Stack, options: SystemOptions): Promise<RbacSyste
       KUBECONFIG: await kubeconfig('internal', internalToken),
       REMOTE_KUBECONFIG: await kubeconfig('public', remoteToken),
       SERVICE_NAMESPACE: install.serviceNamespace,
+      PIPELINE_RUN_NAMESPACE: install.pipelineRunNamespace,
       // Every event reads the config afresh, so a config change is seen at once (and counted each time).
       CONFIG_TTL_SECONDS: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
