@@ -21,7 +21,6 @@ import { INTERNAL_REQUESTS, PIPELINE_RUNS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
 import { createClusterPort } from '../../shared/kube/index.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
-import { metricsRegistry } from '../../shared/observability/index.js';
 import { until } from '../support/until.js';
 import { watchAdded } from './support/added-objects.js';
 import type { AddedObjects } from './support/added-objects.js';
@@ -99,10 +98,10 @@ describe('lost events are repaired by the resync sweep', () => {
     system = await startEmbedded({ dir, resyncEveryMs: PERIOD_MS, resyncTicker: clock.ticker, sourceSink: (ingress) => hop.forwardTo(ingress) });
     publicPort = portFor(system.endpoints.clusters.public.kubeconfig, 'test-public');
     internalPort = portFor(system.endpoints.clusters.internal.kubeconfig, 'test-internal');
-    const pipeline = parse(await readFile('examples/pipeline.yaml', 'utf8')) as { metadata: { namespace: string } };
-    await internalPort.create(PIPELINES, pipeline.metadata.namespace, pipeline);
+    const pipeline = parse(await readFile('examples/pipeline.yaml', 'utf8')) as object;
+    await internalPort.create(PIPELINES, 'default', pipeline);
     const { group, version, plural } = PIPELINE_RUNS;
-    runs = await watchAdded(system.endpoints.clusters.internal.kubeconfig, `/apis/${group}/${version}/namespaces/${system.serviceNamespace}/${plural}`);
+    runs = await watchAdded(system.endpoints.clusters.internal.kubeconfig, `/apis/${group}/${version}/namespaces/${system.pipelineRunNamespace}/${plural}`);
   });
 
   afterAll(async () => {
@@ -134,10 +133,10 @@ describe('lost events are repaired by the resync sweep', () => {
     expect(tally(done.map(stateOf))).toEqual({ Succeeded: REQUESTS });
     for (const ir of done) {
       expect(ir.status?.results).toEqual({ message: 'Hello, world!' });
-      expect(ir.status?.pipelineRun).toBe(`${system.serviceNamespace}/internalrequest-${ir.metadata.uid}`);
+      expect(ir.status?.pipelineRun).toBe(`${system.pipelineRunNamespace}/internalrequest-${ir.metadata.uid}`);
     }
     expect([...runs.names].sort()).toEqual(done.map((ir) => `internalrequest-${ir.metadata.uid}`).sort());
-    expect(await internalPort.list(PIPELINE_RUNS, system.serviceNamespace)).toEqual([]);
+    expect(await internalPort.list(PIPELINE_RUNS, system.pipelineRunNamespace)).toEqual([]);
     expect(system.broker.deadLetters).toEqual([]);
     expect(system.resync?.sent).toBe(2);
     expect(Object.keys(hop.dropped).sort()).toEqual(expect.arrayContaining([
@@ -145,7 +144,8 @@ describe('lost events are repaired by the resync sweep', () => {
       expect.stringMatching(/^dev\.knative\.apiserver\.resource\.\w+ PipelineRun$/),
     ]));
 
-    const repairLines = metricsRegistry.render().split('\n').filter((line) => line.startsWith('internal_services_resync_repairs_total{'));
+    const resyncMetrics = await (await fetch(new URL('metrics', system.endpoints.functions.resync))).text();
+    const repairLines = resyncMetrics.split('\n').filter((line) => line.startsWith('internal_services_resync_repairs_total{'));
     console.log([
       `${REQUESTS} requests, ${DROP_SHARE * 100}% of the sources' events lost (seed ${SEED}), a sweep every ${PERIOD_MS} ms of the injected clock:`,
       `  events dropped ${JSON.stringify(hop.dropped)}`,

@@ -7,9 +7,12 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './seeded-random.js';
 
 export interface LossyHop {
   readonly url: string;
+  /** The share of events lost from now on (the one given at start until changed). */
+  dropShare: number;
   /** Where kept events go; set once the broker listens. */
   forwardTo(target: string): string;
   /** `<ce-type> <ce-kind>` → how many were dropped / kept. */
@@ -18,18 +21,6 @@ export interface LossyHop {
   /** No event is being forwarded right now. */
   readonly idle: boolean;
   close(): Promise<void>;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -44,12 +35,13 @@ export async function startLossyHop(options: { dropShare: number; seed: number }
   const kept: Record<string, number> = {};
   let target: string | undefined;
   let inFlight = 0;
+  let dropShare = options.dropShare;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const what = `${String(req.headers['ce-type'])} ${String(req.headers['ce-kind'])}`;
-      const lose = random() < options.dropShare;
+      const lose = random() < dropShare;
       (lose ? dropped : kept)[what] = ((lose ? dropped : kept)[what] ?? 0) + 1;
       if (lose || target === undefined) return void res.writeHead(202).end();
       inFlight++;
@@ -65,6 +57,12 @@ export async function startLossyHop(options: { dropShare: number; seed: number }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url,
+    get dropShare() {
+      return dropShare;
+    },
+    set dropShare(share: number) {
+      dropShare = share;
+    },
     forwardTo: (next) => {
       target = next;
       return url;
