@@ -1,4 +1,9 @@
-import { ApiException } from '@kubernetes/client-node';
+/**
+ * The client side's one model of a Kubernetes API error: the HTTP code, the Status body's reason and
+ * message, and a class named for what went wrong. Both clients build it with apiErrorOf: the functions'
+ * port (client-port.ts) and the watcher's raw reader (shared/watch/kube-reader.ts). It loads nothing, so
+ * the watcher's process stays small. The server side is local/apiserver/status-errors.ts.
+ */
 
 /** An answer from a Kubernetes API server other than success, recognised by its HTTP code. */
 export class KubeApiError extends Error {
@@ -74,12 +79,14 @@ export function isRefusedAsWritten(err: unknown): err is KubeApiError {
   return err.code === 413 || err.code === 422 || (err.code === 500 && err.detail.includes(ETCD_TOO_LARGE));
 }
 
-interface StatusBody {
+/** The fields of a Status body that name a refusal. */
+export interface StatusBody {
   reason?: string;
   message?: string;
 }
 
-function parseStatus(body: unknown): StatusBody {
+/** A Status body from its JSON text, or as already parsed (a watch's ERROR event); text that is not JSON is the message. */
+export function readStatus(body: unknown): StatusBody {
   if (typeof body !== 'string') return typeof body === 'object' && body !== null ? (body as StatusBody) : {};
   try {
     const parsed: unknown = JSON.parse(body);
@@ -106,29 +113,22 @@ function classFor(code: number, reason: string, verb: string): KubeApiErrorClass
   return KubeApiError;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
-
-function isNetworkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return err.name === 'FetchError' || err.name === 'AbortError' || (typeof code === 'string' && NETWORK_CODES.has(code));
+/** The request an answer refused: its verb (get, list, watch, create, patch, update, delete) and, for the message, which call it was. */
+export interface RefusedCall {
+  verb: string;
+  /** E.g. `remote: patch internalrequests team-a/ir-1`; without it the message is the server's own words. */
+  call?: string;
 }
 
 /**
- * The one place that turns what @kubernetes/client-node throws into the named errors above.
- * `what` says which call failed (e.g. `remote: patch internalrequests team-a/ir-1`) for messages and logs.
+ * The named error for an answer with HTTP status `code` and the Status `body` the server sent with it
+ * (JSON text, or the object of a watch's ERROR event).
  */
-export function toKubeError(err: unknown, what: string, verb: string): Error {
-  if (err instanceof ApiException) {
-    const code = Number(err.code);
-    const status = parseStatus(err.body);
-    const reason = status.reason ?? '';
-    const ErrorClass = classFor(code, reason, verb);
-    const detail = status.message ?? '';
-    return new ErrorClass(`${what}: ${code} ${reason} ${detail}`.trim(), code, reason, detail);
-  }
-  if (isNetworkError(err)) {
-    return new ClusterUnreachableError(`${what}: ${(err as Error).message}`, { cause: err });
-  }
-  return err instanceof Error ? err : new Error(`${what}: ${String(err)}`);
+export function apiErrorOf(code: number, body: unknown, refused: RefusedCall): KubeApiError {
+  const status = readStatus(body);
+  const reason = status.reason ?? '';
+  const detail = status.message ?? '';
+  const ErrorClass = classFor(code, reason, refused.verb);
+  const message = refused.call === undefined ? (status.message ?? String(body)) : `${refused.call}: ${code} ${reason} ${detail}`.trim();
+  return new ErrorClass(message, code, reason, detail);
 }

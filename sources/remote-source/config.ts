@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { GROUP, VERSION } from '../../shared/api/group-version.js';
+import { errorText } from '../../shared/observability/error-text.js';
 import type { CeOverrides } from './resource-event.js';
 import type { ResourceSourceOptions } from './source.js';
 
@@ -46,7 +47,7 @@ export function parseSourceConfig(argv: string[], env: NodeJS.ProcessEnv): Resou
   try {
     flags = parseArgs({ args: argv, options, strict: true }).values;
   } catch (err) {
-    throw new SourceConfigError(err instanceof Error ? err.message : String(err));
+    throw new SourceConfigError(errorText(err));
   }
   const read = (setting: Setting): string | undefined => {
     const value = flags[setting] ?? env[SETTINGS[setting]];

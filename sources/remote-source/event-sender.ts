@@ -2,9 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HTTP } from 'cloudevents';
 import type { CloudEvent } from 'cloudevents';
-import type { Delay } from './backoff.js';
+import { requestKeyOf } from '../../shared/api/request-key.js';
+import { isRetryableStatus } from '../../shared/events/retryable-status.js';
+import { errorText } from '../../shared/observability/error-text.js';
 import type { Logger } from '../../shared/observability/logger.js';
-import { errorText } from './error-text.js';
+import type { Delay } from '../../shared/watch/index.js';
 
 export interface EventSenderOptions {
   sink: string;
@@ -15,11 +17,6 @@ export interface EventSenderOptions {
   timeoutMs?: number; // per attempt
   /** Once aborted (the source gives up at shutdown): no further attempt, the one in flight ends, the event is lost. */
   cancel?: AbortSignal;
-}
-
-/** Answers a sender retries, as Knative's delivery does; any other 4xx will not get better. */
-function retryable(status: number): boolean {
-  return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
 }
 
 /**
@@ -50,13 +47,14 @@ export class EventSender {
       attempts += 1;
       outcome = await this.post(message.headers as Record<string, string>, message.body as string);
       if (outcome.status !== undefined && outcome.status < 300) return true;
-      if (outcome.status !== undefined && !retryable(outcome.status)) break;
+      if (outcome.status !== undefined && !isRetryableStatus(outcome.status)) break;
     }
     this.o.log.log('error', 'event lost', {
       sink: this.o.sink,
       id: event.id,
       type: event.type,
       subject: event.subject,
+      ...requestKeyOf(event.data),
       attempts,
       ...outcome,
       ...(cancel?.aborted ? { stopping: true } : {}),

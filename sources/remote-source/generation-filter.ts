@@ -1,5 +1,4 @@
-import type { ChangeKind } from './list-watch.js';
-import type { KubeObject } from './resource-ref.js';
+import type { ChangeKind, KubeObject } from '../../shared/watch/index.js';
 
 interface Seen {
   generation: number | undefined;

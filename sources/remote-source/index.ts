@@ -1,16 +1,7 @@
 export { startResourceSource } from './source.js';
 export type { ResourceSource, ResourceSourceOptions, SourceStats } from './source.js';
-export { CredentialsRefusedError, watchResources } from './list-watch.js';
-export type { ChangeKind, ResourceWatch, ResourceWatchHandlers, ResourceWatchOptions, WatchStats } from './list-watch.js';
-export { KubeReader, KubeRequestError, loadKubeConfig } from './kube-reader.js';
-export { loadKubeAccess } from './kubeconfig-file.js';
-export type { KubeAccess } from './kube-access.js';
-export { changeEvent } from './resource-event.js';
 export type { CeOverrides } from './resource-event.js';
-export { collectionPath } from './resource-ref.js';
-export type { KubeObject, ResourceRef } from './resource-ref.js';
 export { parseSourceConfig, SourceConfigError, SOURCE_USAGE } from './config.js';
-export { realDelay } from './backoff.js';
-export type { BackoffOptions, Delay } from './backoff.js';
-export { realDeadline, SilentConnectionError } from './deadline.js';
-export type { Deadline, StartDeadline } from './deadline.js';
+// What the options and the `ended` promise of a source speak of; the machinery lives in shared/watch.
+export { CredentialsRefusedError } from '../../shared/watch/index.js';
+export type { BackoffOptions, Delay, StartDeadline } from '../../shared/watch/index.js';

@@ -5,7 +5,7 @@
  */
 import { parseSourceConfig, SOURCE_USAGE, SourceConfigError } from './config.js';
 import { createLogger } from '../../shared/observability/logger.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../../shared/observability/error-text.js';
 import { startResourceSource } from './source.js';
 
 const log = createLogger({ component: 'remote-source' });

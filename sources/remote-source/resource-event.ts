@@ -1,8 +1,7 @@
 import type { CloudEvent } from 'cloudevents';
 import { resourceEvent } from '../../shared/events/resource-event.js';
 import type { KubeObjectLike } from '../../shared/events/resource-event.js';
-import type { ChangeKind } from './list-watch.js';
-import type { KubeObject, ResourceRef } from './resource-ref.js';
+import type { ChangeKind, KubeObject, ResourceRef } from '../../shared/watch/index.js';
 
 /** `K_CE_OVERRIDES`: extensions set on every event (they win over the source's own). */
 export interface CeOverrides {

@@ -1,24 +1,17 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { realDelay } from './backoff.js';
-import type { BackoffOptions, Delay } from './backoff.js';
-import { EventSender } from './event-sender.js';
-import { GenerationFilter } from './generation-filter.js';
-import { KeyedQueue } from './keyed-queue.js';
-import type { StartDeadline } from './deadline.js';
-import { KubeReader } from './kube-http.js';
-import { loadKubeAccess } from './kubeconfig-file.js';
-import { watchResources } from './list-watch.js';
-import type { ChangeKind, WatchStats } from './list-watch.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Logger } from '../../shared/observability/logger.js';
+import { KeyedQueue, KubeReader, loadKubeAccess, realDelay, watchResources } from '../../shared/watch/index.js';
+import type { BackoffOptions, ChangeKind, Delay, KubeObject, ResourceRef, StartDeadline, WatchStats } from '../../shared/watch/index.js';
+import { EventSender } from './event-sender.js';
+import { GenerationFilter } from './generation-filter.js';
 import { changeEvent } from './resource-event.js';
 import type { CeOverrides } from './resource-event.js';
-import type { KubeObject, ResourceRef } from './resource-ref.js';
 
 export interface ResourceSourceOptions {
   /**
    * A kubeconfig file path or a KubeConfig the caller loaded with client-node; the in-cluster service
-   * account when absent. A path is read without client-node (kubeconfig-file.ts), for memory.
+   * account when absent. A path is read without client-node (shared/watch/kubeconfig-file.ts), for memory.
    */
   kubeconfig?: string | KubeConfig;
   /** The watched resource; `plural` is discovered from the server when absent. */

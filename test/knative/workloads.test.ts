@@ -1,9 +1,11 @@
 import { expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { CONFIG_NAME } from '../../shared/api/internal-services-config.js';
+import { serviceSettingsFromEnv } from '../../shared/config/service-settings.js';
 import { REQUEST_NAME_LABEL } from '../../shared/api/labels.js';
-import { parseSourceConfig } from '../../sources/remote-source/config.js';
+import { parseSourceConfig } from '../../sources/remote-source/index.js';
 import { parseIsoDuration } from '../../local/broker/iso-duration.js';
+import { BUNDLE_DIR, FUNCTION_NODE_FLAGS, WATCHER_BUNDLE, bundleEntries } from '../../functions/bundle.js';
 import { FUNCTION_DESCRIPTORS } from './support/function-descriptors.js';
 import type { KubeObject } from './support/render.js';
 import { named, ofKind, render } from './support/render.js';
@@ -16,6 +18,7 @@ interface Template { metadata?: { annotations?: Record<string, string> }; spec: 
 
 const describeRendered = describeWithKubectl();
 const NAMESPACE = 'internal-services';
+const PIPELINE_RUN_NAMESPACE = 'internal-services-pipelines';
 const objects = (): KubeObject[] => render('private');
 const templateOf = (obj: KubeObject): Template => (obj['spec'] as { template: Template }).template;
 const containerOf = (obj: KubeObject): Container => {
@@ -37,8 +40,11 @@ const brokerDelivery = (): Record<string, unknown> => (named(objects(), 'Broker'
 describeRendered('the functions as Knative Services', () => {
   const service = (name: string): KubeObject => named(objects(), 'Service', name);
 
-  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then one image serves it, picked by --target', (name) => {
-    expect(containerOf(service(name)).args?.[0]).toBe(`--target=${name}`);
+  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then one image serves it from its own bundle, picked by --target', (name) => {
+    const container = containerOf(service(name));
+    expect(container.command).toEqual(['node', ...FUNCTION_NODE_FLAGS, `${BUNDLE_DIR}/${name}.mjs`]);
+    expect(existsSync(bundleEntries()[name] ?? '')).toBe(true);
+    expect(container.args?.[0]).toBe(`--target=${name}`);
     const images = new Set(FUNCTION_DESCRIPTORS.map((d) => containerOf(service(d.name)).image));
     expect([...images]).toEqual([containerOf(named(objects(), 'ContainerSource', 'remote-internalrequests')).image]);
   });
@@ -67,6 +73,13 @@ describeRendered('the functions as Knative Services', () => {
     expect(named(objects(), 'InternalServicesConfig', CONFIG_NAME).metadata.namespace).toBe(env['SERVICE_NAMESPACE']);
     expect(secretBehind(templateOf(fn).spec, containerOf(fn), env['REMOTE_KUBECONFIG'] ?? '')).toBe(secret);
     expect(mountedSecrets(fn)).toEqual([secret]);
+  });
+
+  it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it creates and looks for PipelineRuns in the pipeline-run namespace (PIPELINE_RUN_NAMESPACE), not its own', (name) => {
+    const fn = service(name);
+    const settings = serviceSettingsFromEnv(envOf(containerOf(fn)));
+    expect(settings).toMatchObject({ serviceNamespace: NAMESPACE, pipelineRunNamespace: PIPELINE_RUN_NAMESPACE });
+    expect(settings.pipelineRunNamespace).not.toBe(fn.metadata.namespace);
   });
 
   it.each(FUNCTION_DESCRIPTORS.map((d) => d.name))('when %s is deployed, then it runs as its own ServiceAccount', (name) => {
@@ -98,23 +111,24 @@ describeRendered('the Broker', () => {
 });
 
 describeRendered('the event sources', () => {
-  it('when PipelineRuns change, then the ApiServerSource sends whole objects of labelled runs to the Broker', () => {
-    const source = named(objects(), 'ApiServerSource', 'pipelineruns')['spec'] as Record<string, unknown>;
+  it('when PipelineRuns change, then the ApiServerSource sends whole objects of labelled runs in the pipeline-run namespace (and only there) to the Broker', () => {
+    const manifest = named(objects(), 'ApiServerSource', 'pipelineruns');
+    const source = manifest['spec'] as Record<string, unknown>;
+    expect(manifest.metadata.namespace).toBe(NAMESPACE);
     expect(source).toMatchObject({
       mode: 'Resource',
       resources: [{ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', selector: { matchExpressions: [{ key: REQUEST_NAME_LABEL, operator: 'Exists' }] } }],
       sink: { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'internal-services' } },
     });
-    expect(source['namespaceSelector']).toBeUndefined();
+    expect(source['namespaceSelector']).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': PIPELINE_RUN_NAMESPACE } });
     expect(ofKind(objects(), 'ServiceAccount').map((sa) => sa.metadata.name)).toContain(source['serviceAccountName']);
   });
 
-  it('when the remote watcher starts, then its command is built from sources/, its environment selects remote InternalRequests and its kubeconfig is the watcher\'s Secret', () => {
+  it('when the remote watcher starts, then it runs its bundle of sources/remote-source, its environment selects remote InternalRequests and its kubeconfig is the watcher\'s Secret', () => {
     const watcher = named(objects(), 'ContainerSource', 'remote-internalrequests');
     const container = containerOf(watcher);
-    const [runtime, script] = container.command ?? [];
-    expect(runtime).toBe('node');
-    expect(existsSync(String(script).replace(/^dist\//, '').replace(/\.js$/, '.ts'))).toBe(true);
+    expect(container.command).toEqual(['node', `${BUNDLE_DIR}/${WATCHER_BUNDLE}.mjs`]);
+    expect(bundleEntries()[WATCHER_BUNDLE]).toBe('sources/remote-source/main.ts');
     const options = parseSourceConfig(container.args ?? [], { ...envOf(container), K_SINK: 'http://broker.example/' });
     expect(options).toMatchObject({ resource: { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', plural: 'internalrequests' }, dropStatusOnlyUpdates: true, namespace: undefined });
     expect(secretBehind(templateOf(watcher).spec, container, String(options.kubeconfig))).toBe('remote-kubeconfig-watcher');

@@ -1,6 +1,6 @@
 /**
  * Measurement: the remote watcher's peak memory (RSS) while it starts against 10,000 InternalRequests,
- * against its budget. It runs compiled, as the image does (`node dist/sources/remote-source/main.js`),
+ * against its budget. It runs its bundle, as the image does (`node dist/bundles/remote-source.mjs`),
  * with the heap its pod gives it, and sends one `add` per object to a sink that only counts them.
  * Linux only: it reads /proc.
  *
@@ -19,8 +19,9 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer } from '../../local/apiserver/index.js';
 import type { ApiServer } from '../../local/apiserver/index.js';
-import { compileEntry } from './support/compiled-entry.js';
-import type { CompiledEntry } from './support/compiled-entry.js';
+import { WATCHER_BUNDLE } from '../../functions/bundle.js';
+import { buildBundles } from '../support/bundles.js';
+import type { BuiltBundles } from '../support/bundles.js';
 import { eventually, internalRequest } from './support/cluster.js';
 
 const OBJECTS = 10_000;
@@ -75,15 +76,15 @@ function peakRssMb(pid: number): number {
 describeOnLinux('remote-source memory at start-up (measurement)', () => {
   let server: ApiServer;
   let sink: Awaited<ReturnType<typeof countingSink>>;
-  let compiled: CompiledEntry;
+  let bundles: BuiltBundles;
   let dir: string;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    [server, sink, compiled, dir] = await Promise.all([
+    [server, sink, bundles, dir] = await Promise.all([
       startApiServer({ name: 'public', crdFiles: ['knative/crds/internalrequests.yaml'], namespaces: ['tenant'] }),
       countingSink(),
-      compileEntry('sources/remote-source/main.ts'),
+      buildBundles(),
       mkdtemp(join(tmpdir(), 'remote-source-memory-')),
     ]);
     await server.writeKubeconfig(join(dir, 'kubeconfig'));
@@ -93,13 +94,13 @@ describeOnLinux('remote-source memory at start-up (measurement)', () => {
     child?.kill('SIGKILL'); // only does anything when the test failed before stopping it
     await new Promise<void>((resolve) => sink.server.close(() => resolve()));
     await server.stop();
-    await compiled.remove();
+    await bundles.remove();
     await rm(dir, { recursive: true, force: true });
   });
 
   it(`when it starts against ${OBJECTS} InternalRequests, then its peak RSS stays within ${BUDGET_MB} MB`, async () => {
     const started = performance.now();
-    const watcher = spawn(process.execPath, [...POD_HEAP_FLAGS, compiled.main], {
+    const watcher = spawn(process.execPath, [...POD_HEAP_FLAGS, bundles.file(WATCHER_BUNDLE)], {
       env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', REMOTE_KUBECONFIG: join(dir, 'kubeconfig'), K_SINK: sink.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { KubeReader } from '../../sources/remote-source/kube-http.js';
-import { watchResources } from '../../sources/remote-source/list-watch.js';
-import type { ResourceWatch, ResourceWatchHandlers } from '../../sources/remote-source/list-watch.js';
-import { eventually } from './support/cluster.js';
+import { KubeReader, watchResources } from '../../shared/watch/index.js';
+import type { ResourceWatch, ResourceWatchHandlers } from '../../shared/watch/index.js';
+import { eventually } from '../sources/support/cluster.js';
+import { captureLog } from '../sources/support/log-capture.js';
 import { FakeApiServer } from './support/fake-api-server.js';
-import { captureLog } from './support/log-capture.js';
 
 const RESOURCE = { apiVersion: 'appstudio.redhat.com/v1alpha1', kind: 'InternalRequest', plural: 'internalrequests' };
 const request = (name: string): object => ({ ...RESOURCE, metadata: { name, namespace: 'tenant', uid: `uid-${name}`, resourceVersion: '3' }, spec: { big: 'x'.repeat(100) } });

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isKubeConfig, kubeConfigAccess } from './kube-access.js';
 import type { KubeAccess } from './kube-access.js';
-import { KubeRequestError, statusMessage } from './kube-request-error.js';
+import { apiErrorOf } from '../kube/errors.js';
 import { groupVersionPath } from './resource-ref.js';
 import { readWatchEvents } from './watch-lines.js';
 import type { WatchHandlers } from './watch-lines.js';
@@ -31,7 +31,7 @@ export class KubeReader {
   async getJson(path: string, query: Query = {}, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const response = await this.send(path, query, signal);
     const text = await bodyText(response);
-    if (response.statusCode !== 200) throw new KubeRequestError(response.statusCode ?? 0, statusMessage(text));
+    if (response.statusCode !== 200) throw apiErrorOf(response.statusCode ?? 0, text, { verb: 'get' });
     return JSON.parse(text) as Record<string, unknown>;
   }
 
@@ -42,7 +42,7 @@ export class KubeReader {
         handlers.onOpen?.();
         return readWatchEvents(response, handlers);
       }
-      handlers.done(new KubeRequestError(response.statusCode ?? 0, statusMessage(await bodyText(response))));
+      handlers.done(apiErrorOf(response.statusCode ?? 0, await bodyText(response), { verb: 'watch' }));
     }).catch((err: unknown) => handlers.done(err));
   }
 
@@ -51,7 +51,7 @@ export class KubeReader {
     const list = await this.getJson(groupVersionPath(apiVersion));
     const resources = (list['resources'] ?? []) as Array<{ name: string; kind: string }>;
     const found = resources.find((r) => r.kind === kind && !r.name.includes('/'));
-    if (!found) throw new KubeRequestError(404, `the server has no resource of kind ${kind} in ${apiVersion}`);
+    if (!found) throw apiErrorOf(404, { reason: 'NotFound', message: `the server has no resource of kind ${kind} in ${apiVersion}` }, { verb: 'get' });
     return found.name;
   }
 

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudEvent } from 'cloudevents';
-import { EventSender } from '../../sources/remote-source/event-sender.js';
-import { eventually } from './support/cluster.js';
-import { captureLog } from './support/log-capture.js';
-import type { CapturedLine } from './support/log-capture.js';
-import { TestSink } from './support/test-sink.js';
+import { captureLog } from '../../test/sources/support/log-capture.js';
+import type { CapturedLine } from '../../test/sources/support/log-capture.js';
+import { TestSink } from '../../test/sources/support/test-sink.js';
+import { until } from '../../test/support/until.js';
+import { EventSender } from './event-sender.js';
 
 let sink: TestSink;
 beforeAll(async () => (sink = await TestSink.start()));
@@ -84,7 +84,7 @@ describe('EventSender', () => {
     const sender = new EventSender({ sink: sink.url, log, delay: async () => undefined, cancel: cancel.signal });
     const release = sink.holdResponses();
     const sending = sender.send(event());
-    await eventually(() => sink.held === 1, 'the attempt to reach the sink');
+    await until(() => sink.held === 1, 'the attempt to reach the sink');
     cancel.abort();
     await expect(sending).resolves.toBe(false);
     release();

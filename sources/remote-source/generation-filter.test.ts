@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { GenerationFilter } from '../../sources/remote-source/generation-filter.js';
-import type { KubeObject } from '../../sources/remote-source/resource-ref.js';
+import type { KubeObject } from '../../shared/watch/index.js';
+import { GenerationFilter } from './generation-filter.js';
 
 const request = (uid: string, generation: number, extra: Record<string, unknown> = {}): KubeObject => ({
   metadata: { uid, name: uid, generation, ...extra },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { readWatchEvents } from '../../sources/remote-source/watch-lines.js';
+import { readWatchEvents } from './watch-lines.js';
 
 /** A watch response body the test writes into, and what the reader made of it. */
 function watchBody(): { body: PassThrough; events: string[]; chunks: () => number; done: Promise<unknown> } {

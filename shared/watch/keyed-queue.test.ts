@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { KeyedQueue } from '../../sources/remote-source/keyed-queue.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open: () => void = () => undefined;

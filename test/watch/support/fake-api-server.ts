@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KubeAccess } from '../../../sources/remote-source/kube-access.js';
+import type { KubeAccess } from '../../../shared/watch/index.js';
 
 export interface HeldRequest {
   query: URLSearchParams;

@@ -2,14 +2,15 @@ import { Backoff, realDelay } from './backoff.js';
 import type { BackoffOptions, Delay } from './backoff.js';
 import { realDeadline, SilentConnectionError } from './deadline.js';
 import type { StartDeadline } from './deadline.js';
-import type { KubeReader, Query } from './kube-http.js';
-import { KubeRequestError } from './kube-request-error.js';
-import type { Logger } from '../../shared/observability/logger.js';
-import { errorText } from './error-text.js';
+import type { ChangeKind } from '../events/types.js';
+import { apiErrorOf, KubeApiError } from '../kube/errors.js';
+import type { KubeReader, Query } from './kube-reader.js';
+import { errorText } from '../observability/error-text.js';
+import type { Logger } from '../observability/logger.js';
 import { collectionPath } from './resource-ref.js';
 import type { KubeObject, ResourceRef } from './resource-ref.js';
 
-export type ChangeKind = 'add' | 'update' | 'delete';
+export type { ChangeKind };
 
 export interface ResourceWatchHandlers {
   /** A (re)list begins: the `add` of every object listed follows, page by page. */
@@ -287,7 +288,7 @@ class ResourceWatcher implements ResourceWatch {
     this.counts.events += 1;
     if (type === 'ERROR') {
       const status = object as { code?: number; message?: string };
-      end.error = new KubeRequestError(status.code ?? 500, status.message ?? 'watch error');
+      end.error = apiErrorOf(status.code ?? 500, { message: 'watch error', ...status }, { verb: 'watch' });
       return;
     }
     end.events += 1;
@@ -327,7 +328,7 @@ const CHANGE_OF_WATCH_EVENT: Record<string, ChangeKind | undefined> = {
 
 /** The HTTP status of a failed list or watch, or of a watch's ERROR event. */
 function statusOf(err: unknown): number | undefined {
-  return err instanceof KubeRequestError ? err.code : undefined;
+  return err instanceof KubeApiError ? err.code : undefined;
 }
 
 function isGone(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { StartDeadline } from '../../../sources/remote-source/deadline.js';
+import type { StartDeadline } from '../../../shared/watch/index.js';
 
 export interface ManualDeadline {
   ms: number;

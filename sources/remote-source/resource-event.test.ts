@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { HTTP } from 'cloudevents';
-import { changeEvent } from '../../sources/remote-source/resource-event.js';
+import { changeEvent } from './resource-event.js';
 
 const pipelineRuns = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', plural: 'pipelineruns' };
 const run = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'r1', namespace: 'ns1', uid: 'u1' }, spec: {} };

@@ -10,8 +10,8 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { applyDefaults, prune, validate } from '../../local/apiserver/schema/index.js';
 import type { JSONSchemaProps } from '../../local/apiserver/schema/index.js';
-import { InternalRequestSchema } from './internal-request.js';
-import { InternalServicesConfigSchema } from './internal-services-config.js';
+import { InternalRequestSchema } from '../../shared/api/internal-request.js';
+import { InternalServicesConfigSchema } from '../../shared/api/internal-services-config.js';
 
 interface Crd {
   metadata: { name: string };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { INTERNAL_REQUESTS } from '../../shared/api/internal-request.js';
 import { apiVersionOf } from '../../shared/api/resource-type.js';
-import { DEFAULT_RESOURCE, parseSourceConfig, SourceConfigError } from '../../sources/remote-source/config.js';
+import { DEFAULT_RESOURCE, parseSourceConfig, SourceConfigError } from './config.js';
 
 const sink = { K_SINK: 'http://broker.local/ns/default', REMOTE_KUBECONFIG: '/etc/remote/kubeconfig' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Backoff } from '../../sources/remote-source/backoff.js';
+import { Backoff } from './backoff.js';
 
 /** Five consecutive failures, each drawing the next number of `draws`. */
 function waits(options: { initialMs: number; maxMs: number; factor?: number }, draws: number[]): number[] {

@@ -4,10 +4,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { KubeReader } from '../../sources/remote-source/kube-http.js';
-import { loadKubeAccess } from '../../sources/remote-source/kubeconfig-file.js';
-import { startTestCluster } from './support/cluster.js';
-import type { TestCluster } from './support/cluster.js';
+import { KubeReader, loadKubeAccess } from '../../shared/watch/index.js';
+import { startTestCluster } from '../sources/support/cluster.js';
+import type { TestCluster } from '../sources/support/cluster.js';
 
 let dir: string;
 beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'kubeconfig-file-'))));
