@@ -1,2 +1,2 @@
-export { startPipelineRunner, PIPELINES } from './runner.js';
+export { startPipelineRunner, PIPELINES, TASKS } from './runner.js';
 export type { PipelineRunner, PipelineRunnerOptions } from './runner.js';

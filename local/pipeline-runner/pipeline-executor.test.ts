@@ -5,14 +5,28 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../shared/observability/logger.js';
+import { GitResolutionError } from './git-cache.js';
 import { executePipeline } from './pipeline-executor.js';
 import type { PipelineExecution } from './pipeline-executor.js';
+import type { TektonSources } from './resolve-ref.js';
 import type { PipelineSpec, PipelineTask } from './tekton-types.js';
 import { PipelineSpecSchema } from './tekton-types.js';
 
 let root: string;
 beforeAll(async () => (root = await mkdtemp(join(tmpdir(), 'executor-test-'))));
 afterAll(async () => rm(root, { recursive: true, force: true }));
+
+/** Tasks in the cluster (namespace/name) and in git (url@revision:path), as the resolvers would find them. */
+const clusterTasks = new Map<string, unknown>();
+const gitFiles = new Map<string, string>();
+const sources: TektonSources = {
+  get: async (kind, namespace, name) => (kind === 'Task' ? clusterTasks.get(`${namespace}/${name}`) : undefined),
+  gitFile: async ({ url, revision, pathInRepo }) => {
+    const text = gitFiles.get(`${url}@${revision}:${pathInRepo}`);
+    if (text === undefined) throw new GitResolutionError('path', `git resolver: ${pathInRepo} does not exist`);
+    return text;
+  },
+};
 
 let runs = 0;
 const logLines: string[] = [];
@@ -22,6 +36,8 @@ async function execute(spec: unknown, extra: Partial<PipelineExecution> = {}) {
   return executePipeline({
     spec: PipelineSpecSchema.parse(spec) as PipelineSpec,
     pipelineName: 'p',
+    pipelineNamespace: 'ns',
+    sources,
     run: { name: `run-${runs}`, namespace: 'ns', uid: 'u' },
     params: [],
     runDir,
@@ -135,9 +151,63 @@ describe('executePipeline', () => {
     expect(outcome).toMatchObject({ succeeded: false, reason: 'ParameterMissing', message: expect.stringContaining('who'), ranTasks: [] });
   });
 
-  it('when a task refers to a Task by taskRef, then the run fails with CouldntGetTask', async () => {
-    const outcome = await execute({ tasks: [{ name: 'ref', taskRef: { name: 'git-clone' } }] });
-    expect(outcome).toMatchObject({ succeeded: false, reason: 'CouldntGetTask', message: expect.stringContaining('taskRef') });
+  it('when a taskRef names a Task that does not exist, then the run fails with CouldntGetTask before any task runs', async () => {
+    const outcome = await execute({ tasks: [scriptTask('first', 'true'), { name: 'ref', taskRef: { name: 'git-clone' } }] });
+    expect(outcome).toMatchObject({
+      succeeded: false,
+      reason: 'CouldntGetTask',
+      message: 'Pipeline ns/p can\'t be Run; it contains Tasks that don\'t exist: Couldn\'t retrieve Task for pipeline task ref: tasks.tekton.dev "git-clone" not found in namespace ns',
+      ranTasks: [],
+    });
+  });
+
+  it('when a taskRef names a Task in the run’s namespace, then its steps run with the params it is given and its own defaults', async () => {
+    clusterTasks.set('ns/echo', {
+      spec: {
+        params: [{ name: 'text' }, { name: 'suffix', default: '!' }],
+        results: [{ name: 'said' }],
+        steps: [{ script: 'printf "%s%s" "$(params.text)" "$(params.suffix)" > $(results.said.path)' }],
+      },
+    });
+    const spec = {
+      params: [{ name: 'greeting', default: 'hi' }],
+      tasks: [{ name: 'say', taskRef: { name: 'echo' }, params: [{ name: 'text', value: '$(params.greeting)' }] }],
+      results: [{ name: 'said', value: '$(tasks.say.results.said)' }],
+    };
+    await expect(execute(spec)).resolves.toMatchObject({ succeeded: true, results: [{ name: 'said', value: 'hi!' }] });
+  });
+
+  it('when a referenced Task uses a pipeline param it does not declare, then it is not given one (only inline specs are)', async () => {
+    clusterTasks.set('ns/nosy', { spec: { steps: [{ name: 'peek', script: 'echo "$(params.greeting)"' }] } });
+    const outcome = await execute({ params: [{ name: 'greeting', default: 'hi' }], tasks: [{ name: 'peek', taskRef: { name: 'nosy' } }] });
+    expect(outcome).toMatchObject({ succeeded: false, reason: 'InvalidParamValue', message: expect.stringContaining('step peek refers to $(params.greeting), which has no value') });
+  });
+
+  it('when taskRef params refer to pipeline params, then they are substituted before the git resolver is asked', async () => {
+    gitFiles.set('https://git.example/catalog.git@v1:tasks/hello/hello.yaml', [
+      'apiVersion: tekton.dev/v1',
+      'kind: Task',
+      'metadata: {name: hello}',
+      'spec:',
+      '  results: [{name: out}]',
+      '  steps: [{script: "printf hello > $(results.out.path)"}]',
+    ].join('\n'));
+    const gitRef = { resolver: 'git', params: [{ name: 'url', value: '$(params.taskGitUrl)' }, { name: 'revision', value: '$(params.taskGitRevision)' }, { name: 'pathInRepo', value: 'tasks/hello/hello.yaml' }] };
+    const spec = { params: [{ name: 'taskGitUrl' }, { name: 'taskGitRevision' }], tasks: [{ name: 'hello', taskRef: gitRef }], results: [{ name: 'out', value: '$(tasks.hello.results.out)' }] };
+    const outcome = await execute(spec, { params: [{ name: 'taskGitUrl', value: 'https://git.example/catalog.git' }, { name: 'taskGitRevision', value: 'v1' }] });
+    expect(outcome).toMatchObject({ succeeded: true, results: [{ name: 'out', value: 'hello' }] });
+  });
+
+  it('when a taskRef param refers to a variable with no value, then the run fails validation', async () => {
+    const outcome = await execute({ tasks: [{ name: 'ref', taskRef: { resolver: 'git', params: [{ name: 'url', value: '$(params.nope)' }] } }] });
+    expect(outcome).toMatchObject({ succeeded: false, reason: 'PipelineValidationFailed', message: 'pipeline task ref: taskRef param url refers to $(params.nope), which has no value' });
+  });
+
+  it('when a finally task’s Task cannot be had, then nothing runs', async () => {
+    const marker = join(root, 'main-ran');
+    const outcome = await execute({ tasks: [scriptTask('main', `touch ${marker}`)], finally: [{ name: 'tidy', taskRef: { resolver: 'cluster', params: [{ name: 'name', value: 'gone' }] } }] });
+    expect(outcome).toMatchObject({ reason: 'CouldntGetTask', message: expect.stringContaining('Couldn\'t retrieve Task for pipeline task tidy: tasks.tekton.dev "gone" not found in namespace ns') });
+    await expect(readFile(marker)).rejects.toThrow(/ENOENT/);
   });
 
   it('when the signal aborts while a step waits, then the step’s whole process group is killed and the run reports aborted', async () => {

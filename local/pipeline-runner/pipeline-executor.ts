@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from '../../shared/observability/logger.js';
+import { PipelineResolutionError } from './resolve-pipeline.js';
+import type { TektonSources } from './resolve-ref.js';
+import { resolveTaskRefs } from './resolve-task.js';
 import { substitute, valueText } from './substitute.js';
 import { InvalidTaskGraphError, orderTasks } from './task-order.js';
 import { runTask } from './task-runner.js';
@@ -18,6 +21,10 @@ export interface PipelineOutcome {
 export interface PipelineExecution {
   spec: PipelineSpec;
   pipelineName: string;
+  /** The Pipeline's namespace, for messages (the run's, unless it was read from another). */
+  pipelineNamespace: string;
+  /** Where `taskRef`s are followed to. */
+  sources: TektonSources;
   run: { name: string; namespace: string; uid: string };
   params: Param[];
   runDir: string;
@@ -34,24 +41,36 @@ interface Tally {
 }
 
 /**
- * Runs the pipeline's tasks one at a time in dependency order, stopping at the first failure, then its
- * `finally` tasks (unless stopped), and computes the pipeline results from the task results.
+ * Resolves the tasks' `taskRef`s, then runs the pipeline's tasks one at a time in dependency order,
+ * stopping at the first failure, then its `finally` tasks (unless stopped), and computes the pipeline
+ * results from the task results.
  */
 export async function executePipeline(x: PipelineExecution): Promise<PipelineOutcome> {
   const vars = pipelineVariables(x);
   if (typeof vars === 'string') return outcome(x, emptyTally(new Map()), { reason: 'ParameterMissing', message: vars });
-  let tasks: PipelineTask[];
-  try {
-    tasks = orderTasks(x.spec.tasks);
-  } catch (err) {
-    if (!(err instanceof InvalidTaskGraphError)) throw err;
-    return outcome(x, emptyTally(vars), { reason: 'PipelineValidationFailed', message: err.message });
-  }
+  const planned = await plan(x, vars);
+  if (!('tasks' in planned)) return outcome(x, emptyTally(vars), planned.failure, planned.aborted);
   const tally = emptyTally(vars);
   const place: TaskPlace = { runDir: x.runDir, workspaceDir: (name) => join(x.runDir, 'workspaces', name), log: x.log };
-  const mainStopped = await runInOrder(tasks, tally, place, x.signal, true);
-  const finallyStopped = mainStopped || (await runInOrder(x.spec.finally ?? [], tally, place, x.signal, false));
-  return outcome(x, tally, tally.failure, finallyStopped, tasks.length + (x.spec.finally?.length ?? 0));
+  const mainStopped = await runInOrder(planned.tasks, tally, place, x.signal, true);
+  const finallyStopped = mainStopped || (await runInOrder(planned.finally, tally, place, x.signal, false));
+  return outcome(x, tally, tally.failure, finallyStopped, planned.tasks.length + planned.finally.length);
+}
+
+type Plan = { tasks: PipelineTask[]; finally: PipelineTask[] } | { failure?: { reason: string; message: string }; aborted: boolean };
+
+/** The tasks in the order they run and the finally tasks, each with its Task spec; or why there are none. */
+async function plan(x: PipelineExecution, vars: Map<string, string>): Promise<Plan> {
+  try {
+    const context = { pipeline: `${x.pipelineNamespace}/${x.pipelineName}`, runNamespace: x.run.namespace, sources: x.sources, signal: x.signal };
+    const tasks = await resolveTaskRefs(orderTasks(x.spec.tasks), vars, context);
+    return { tasks, finally: await resolveTaskRefs(x.spec.finally ?? [], vars, context) };
+  } catch (err) {
+    if (x.signal.aborted) return { aborted: true };
+    if (err instanceof InvalidTaskGraphError) return { failure: { reason: 'PipelineValidationFailed', message: err.message }, aborted: false };
+    if (err instanceof PipelineResolutionError) return { failure: { reason: err.reason, message: err.message }, aborted: false };
+    throw err;
+  }
 }
 
 /** Returns true when the signal stopped the run. `finally` tasks all run, whatever failed before. */

@@ -10,16 +10,6 @@ export interface RunStatusPatch {
   status: Record<string, unknown>;
 }
 
-/** Kubernetes timestamps: RFC 3339 in UTC with whole seconds. */
-export function kubeTime(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-export function isDone(run: PipelineRunObject): boolean {
-  const succeeded = run.status?.conditions?.find((c) => c.type === 'Succeeded');
-  return succeeded !== undefined && succeeded.status !== 'Unknown';
-}
-
 export function stopRequested(run: PipelineRunObject): boolean {
   return STOP_REQUESTS.has(specStatus(run) ?? '');
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,27 +6,29 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createClusterPort } from '../../shared/kube/client-port.js';
 import { NotFoundError } from '../../shared/kube/errors.js';
 import type { ClusterPort } from '../../shared/kube/port.js';
+import { loadKubeConfig } from '../../shared/kube/kubeconfig.js';
+import { kubeTime } from '../../shared/api/kube-time.js';
 import { PIPELINE_RUNS } from '../../shared/api/pipeline-run.js';
+import { requestKeyOf } from '../../shared/api/request-key.js';
 import { apiVersionOf } from '../../shared/api/resource-type.js';
+import { isPipelineRunDone } from '../../shared/core/pipeline-run-state.js';
+import { errorText } from '../../shared/observability/error-text.js';
 import { createLogger } from '../../shared/observability/logger.js';
-import type { Logger } from '../../shared/observability/logger.js';
-import type { Delay } from '../../sources/remote-source/backoff.js';
-import { errorText } from '../../sources/remote-source/error-text.js';
-import { KeyedQueue } from '../../sources/remote-source/keyed-queue.js';
-import { KubeReader, loadKubeConfig } from '../../sources/remote-source/kube-reader.js';
-import { watchResources } from '../../sources/remote-source/list-watch.js';
-import type { ChangeKind, ResourceWatch } from '../../sources/remote-source/list-watch.js';
-import type { KubeObject } from '../../sources/remote-source/resource-ref.js';
-import { InvalidDurationError } from './duration.js';
+import type { LogFields, Logger } from '../../shared/observability/logger.js';
+import { KeyedQueue, KubeReader, watchResources } from '../../shared/watch/index.js';
+import type { ChangeKind, Delay, KubeObject, ResourceWatch } from '../../shared/watch/index.js';
+import { GitCache } from './git-cache.js';
 import { executePipeline } from './pipeline-executor.js';
 import { PipelineResolutionError, resolvePipeline } from './resolve-pipeline.js';
-import { failedStatus, isDone, isPending, kubeTime, outcomeStatus, runningStatus, stoppedStatus, stopRequested } from './run-status.js';
+import type { TektonSources } from './resolve-ref.js';
+import { failedStatus, isPending, outcomeStatus, runningStatus, stoppedStatus, stopRequested } from './run-status.js';
 import type { RunStatusPatch, StopReason } from './run-status.js';
 import { armTimeout, pipelineTimeout } from './run-timeout.js';
 import type { RunTimeout } from './run-timeout.js';
 import type { PipelineRunObject } from './tekton-types.js';
 
 export const PIPELINES = { group: 'tekton.dev', version: 'v1', plural: 'pipelines', kind: 'Pipeline' } as const;
+export const TASKS = { group: 'tekton.dev', version: 'v1', plural: 'tasks', kind: 'Task' } as const;
 
 export interface PipelineRunnerOptions {
   /** A kubeconfig file path or a loaded KubeConfig; the in-cluster service account when absent. */
@@ -34,6 +37,10 @@ export interface PipelineRunnerOptions {
   concurrency?: number; // runs executing at once
   workRoot?: string; // parent of the per-run temp directories (the OS temp dir by default)
   keepWorkDirs?: boolean; // keep scripts, logs and result files after a run, for debugging
+  /** Where the git resolver keeps its repositories; unset: a temp folder, removed by stop(). */
+  gitCacheDir?: string;
+  /** Added to the environment of the git commands, e.g. GIT_CONFIG_GLOBAL with `url.<mirror>.insteadOf` rules. */
+  gitEnv?: NodeJS.ProcessEnv;
   now?: () => Date;
   log?: Logger;
   reconnectDelay?: Delay;
@@ -49,8 +56,9 @@ export interface PipelineRunner {
 }
 
 /**
- * Executes Tekton PipelineRuns on a cluster without Tekton: each task's inline steps run as local
- * processes, and the run's status is written the way Tekton writes it.
+ * Executes Tekton PipelineRuns on a cluster without Tekton: each task's steps run as local processes,
+ * and the run's status is written the way Tekton writes it. Pipelines and Tasks come inline, from the
+ * cluster, or from git through the system's `git` (see git-cache).
  */
 export function startPipelineRunner(options: PipelineRunnerOptions = {}): PipelineRunner {
   return new LocalPipelineRunner(options);
@@ -61,6 +69,8 @@ class LocalPipelineRunner implements PipelineRunner {
   private readonly finished = new Set<string>(); // uids whose final status this runner wrote
   private readonly queue: KeyedQueue;
   private readonly cluster: ClusterPort;
+  private readonly sources: TektonSources;
+  private temporaryGitCache: Promise<string> | undefined;
   private readonly watch: ResourceWatch;
   private readonly log: Logger;
   private readonly now: () => Date;
@@ -69,6 +79,12 @@ class LocalPipelineRunner implements PipelineRunner {
   constructor(private readonly o: PipelineRunnerOptions) {
     const kc = typeof o.kubeconfig === 'object' ? o.kubeconfig : loadKubeConfig(o.kubeconfig);
     this.cluster = createClusterPort(kc, 'internal');
+    const temporaryCache = (): Promise<string> => (this.temporaryGitCache ??= mkdtemp(join(tmpdir(), 'pipeline-runner-git-')));
+    const git = new GitCache({ dir: o.gitCacheDir ?? temporaryCache, env: o.gitEnv });
+    this.sources = {
+      get: (kind, namespace, name) => this.cluster.get(kind === 'Task' ? TASKS : PIPELINES, namespace, name),
+      gitFile: (ref, signal) => git.readFile(ref, signal),
+    };
     this.queue = new KeyedQueue(o.concurrency ?? 2);
     this.log = o.log ?? createLogger({ component: 'pipeline-runner' });
     this.now = o.now ?? (() => new Date());
@@ -91,6 +107,7 @@ class LocalPipelineRunner implements PipelineRunner {
     await this.watch.stop();
     for (const controller of this.active.values()) controller.abort('RunnerStopped');
     await this.queue.drain();
+    if (this.temporaryGitCache) await rm(await this.temporaryGitCache, { recursive: true, force: true });
   }
 
   private onChange(kind: ChangeKind, obj: KubeObject): void {
@@ -102,7 +119,7 @@ class LocalPipelineRunner implements PipelineRunner {
       this.finished.delete(uid);
     } else if (controller) {
       if (stopRequested(run)) controller.abort('Cancelled');
-    } else if (!this.finished.has(uid) && !isDone(run) && !isPending(run)) {
+    } else if (!this.finished.has(uid) && !isPipelineRunDone(run) && !isPending(run)) {
       this.enqueue(run);
     }
   }
@@ -130,13 +147,8 @@ class LocalPipelineRunner implements PipelineRunner {
   /** Runs one PipelineRun to its end; true when its final status was written (or it is gone). */
   private async execute(run: PipelineRunObject, signal: AbortSignal): Promise<boolean> {
     const startTime = run.status?.startTime ?? kubeTime(this.now());
-    let timeout: RunTimeout;
-    try {
-      timeout = pipelineTimeout(run.spec);
-    } catch (err) {
-      if (!(err instanceof InvalidDurationError)) throw err;
-      return this.finish(run, failedStatus('PipelineValidationFailed', `invalid timeouts.pipeline: ${err.message}`, startTime, this.stamp()));
-    }
+    const timeout = pipelineTimeout(run.spec);
+    if (typeof timeout === 'string') return this.finish(run, failedStatus('PipelineValidationFailed', timeout, startTime, this.stamp()));
     if (signal.aborted) return this.finish(run, this.stopped(run, signal, timeout, startTime));
     const controller = new AbortController();
     const forward = (): void => controller.abort(signal.reason);
@@ -152,17 +164,22 @@ class LocalPipelineRunner implements PipelineRunner {
   }
 
   private async runToEnd(run: PipelineRunObject, signal: AbortSignal, timeout: RunTimeout, startTime: string): Promise<RunStatusPatch | undefined> {
-    const runDir = await mkdtemp(join(this.o.workRoot ?? tmpdir(), `${run.metadata.name}-`));
+    // Named, not made: the first task with steps (or a workspace) makes it, so a run of step-less tasks
+    // touches no disk at all; the random part keeps two executions of one run apart, as mkdtemp would.
+    const runDir = join(this.o.workRoot ?? tmpdir(), `${run.metadata.name}-${randomBytes(4).toString('hex')}`);
     try {
-      const pipeline = await resolvePipeline(run, (namespace, name) => this.cluster.get(PIPELINES, namespace, name));
+      const pipeline = await resolvePipeline(run, this.sources, signal);
       if (signal.aborted) return this.stopped(run, signal, timeout, startTime);
       this.log.log('info', 'pipelinerun started', { ...identity(run), pipeline: pipeline.name, workDir: runDir });
       const params = pipeline.runSpec.params ?? [];
       const log = this.log.child(identity(run));
-      const outcome = await executePipeline({ spec: pipeline.spec, pipelineName: pipeline.name, run: run.metadata, params, runDir, signal, log });
+      const outcome = await executePipeline({
+        spec: pipeline.spec, pipelineName: pipeline.name, pipelineNamespace: pipeline.namespace, sources: this.sources, run: run.metadata, params, runDir, signal, log,
+      });
       if (outcome.aborted) return this.stopped(run, signal, timeout, startTime);
       return outcomeStatus(run, outcome, startTime, this.stamp());
     } catch (err) {
+      if (signal.aborted) return this.stopped(run, signal, timeout, startTime); // e.g. cancelled while git was fetching
       if (!(err instanceof PipelineResolutionError)) throw err;
       return failedStatus(err.reason, err.message, startTime, this.stamp());
     } finally {
@@ -201,6 +218,7 @@ class LocalPipelineRunner implements PipelineRunner {
   }
 }
 
-function identity(run: PipelineRunObject): { namespace: string; name: string } {
-  return { namespace: run.metadata.namespace, name: run.metadata.name };
+/** The run, and the request it runs for (`request`, `requestUid`), so the runner's lines join that request's story. */
+function identity(run: PipelineRunObject): LogFields {
+  return { namespace: run.metadata.namespace, name: run.metadata.name, ...requestKeyOf({ kind: 'PipelineRun', metadata: run.metadata }) };
 }

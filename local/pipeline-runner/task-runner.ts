@@ -27,8 +27,9 @@ class TaskSetupError extends Error {
 }
 
 /**
- * Runs one pipeline task with an inline taskSpec: resolves its params against the pipeline's
- * variables, runs the steps in order in a fresh directory, and reads back the result files.
+ * Runs one pipeline task with its taskSpec (inline, or the referenced Task's): resolves its params
+ * against the pipeline's variables, runs the steps in order in a fresh directory, and reads back the
+ * result files.
  */
 export async function runTask(task: PipelineTask, pipelineVars: Variables, place: TaskPlace, signal: AbortSignal): Promise<TaskOutcome> {
   const taskDir = join(place.runDir, 'tasks', task.name);
@@ -58,11 +59,12 @@ export async function runTask(task: PipelineTask, pipelineVars: Variables, place
 
 function specOf(task: PipelineTask): TaskSpec {
   if (task.taskSpec) return task.taskSpec;
-  throw new TaskSetupError('CouldntGetTask', 'only inline taskSpec is supported by the local pipeline runner (taskRef is not)');
+  throw new TaskSetupError('CouldntGetTask', 'the task has neither taskSpec nor taskRef');
 }
 
 async function taskVariables(task: PipelineTask, spec: TaskSpec, pipelineVars: Variables, taskDir: string, place: TaskPlace): Promise<Map<string, string>> {
-  await Promise.all(['results', 'scripts', 'logs', 'work'].map((sub) => mkdir(join(taskDir, sub), { recursive: true })));
+  // A task without steps writes nothing, so it gets no directories (nor does the run, through it).
+  if (spec.steps.length > 0) await Promise.all(['results', 'scripts', 'logs', 'work'].map((sub) => mkdir(join(taskDir, sub), { recursive: true })));
   const vars = new Map<string, string>([...pipelineVars].filter(([key]) => key.startsWith('context.')));
   vars.set('context.task.name', task.name);
   vars.set('context.taskRun.name', `${pipelineVars.get('context.pipelineRun.name') ?? 'run'}-${task.name}`);
@@ -78,11 +80,12 @@ async function taskVariables(task: PipelineTask, spec: TaskSpec, pipelineVars: V
 }
 
 /**
- * The task's params: the pipeline's params (propagated into inline specs, as Tekton does), then the
- * values the pipeline task passes, then the task's own defaults for params it was not given.
+ * The task's params: the pipeline's params (propagated into inline specs only, as Tekton does), then
+ * the values the pipeline task passes, then the task's own defaults for params it was not given.
  */
 function addParams(vars: Map<string, string>, task: PipelineTask, spec: TaskSpec, pipelineVars: Variables): void {
-  for (const [key, value] of pipelineVars) if (key.startsWith('params.')) vars.set(key, value);
+  const inline = task.taskRef === undefined;
+  if (inline) for (const [key, value] of pipelineVars) if (key.startsWith('params.')) vars.set(key, value);
   for (const param of task.params ?? []) {
     const { text, missing } = substitute(valueText(param.value), pipelineVars);
     if (missing.length > 0) throw new TaskSetupError('InvalidParamValue', `param ${param.name} refers to ${references(missing)}, which has no value`);

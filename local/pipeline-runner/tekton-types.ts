@@ -26,12 +26,20 @@ export const TaskSpecSchema = z.looseObject({
   sidecars: unsupported('sidecars'),
 });
 
+/** `pipelineRef` / `taskRef`: a name in the run's namespace, or a resolver with its params. */
+export const RefSchema = z.looseObject({
+  name: z.string().optional(),
+  kind: z.string().optional(),
+  resolver: z.string().optional(),
+  params: z.array(ParamSchema).optional(),
+});
+
 export const PipelineTaskSchema = z.looseObject({
   name: z.string(),
   runAfter: z.array(z.string()).optional(),
   params: z.array(ParamSchema).optional(),
   taskSpec: TaskSpecSchema.optional(),
-  taskRef: z.unknown().optional(),
+  taskRef: RefSchema.optional(),
   when: unsupported('when expressions'),
   workspaces: z.array(z.looseObject({ name: z.string(), workspace: z.string().optional() })).optional(),
 });
@@ -45,7 +53,7 @@ export const PipelineSpecSchema = z.looseObject({
 });
 
 export const PipelineRunSpecSchema = z.looseObject({
-  pipelineRef: z.looseObject({ name: z.string().optional(), resolver: z.string().optional(), params: z.array(ParamSchema).optional() }).optional(),
+  pipelineRef: RefSchema.optional(),
   pipelineSpec: z.unknown().optional(),
   params: z.array(ParamSchema).optional(),
   timeouts: z.looseObject({ pipeline: z.string().optional() }).optional(),
@@ -58,6 +66,7 @@ export type PipelineTask = z.infer<typeof PipelineTaskSchema>;
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
 export type PipelineRunSpec = z.infer<typeof PipelineRunSpecSchema>;
 export type Param = z.infer<typeof ParamSchema>;
+export type Ref = z.infer<typeof RefSchema>;
 
 /** The PipelineRun as it arrives from the watch: identity plus an unparsed spec and status. */
 export interface PipelineRunObject {
