@@ -4,6 +4,8 @@
  */
 import { parseIsoDuration } from './iso-duration.js';
 
+export { isRetryableStatus } from '../../shared/events/retryable-status.js';
+
 export interface DeliverySpec {
   retry?: number;
   backoffPolicy?: 'linear' | 'exponential';
@@ -40,13 +42,4 @@ export function backoffMs(spec: DeliverySpec, failed: number): number {
 /** Per-attempt timeout in ms, or undefined when the spec sets none. */
 export function attemptTimeoutMs(spec: DeliverySpec): number | undefined {
   return spec.timeout === undefined ? undefined : parseIsoDuration(spec.timeout);
-}
-
-/**
- * Whether Knative retries an HTTP answer: 5xx, 404 (a pod still starting), 408, 409, 429.
- * 2xx is success; 3xx, 400, 401, 403 and every other 4xx go straight to the dead-letter sink.
- * Transport errors and timeouts have no status and are always retried.
- */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
 }

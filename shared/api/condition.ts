@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONDITION_REASON, CONDITION_TYPE } from './patterns.js';
 
 export const ConditionStatusSchema = z.enum(['True', 'False', 'Unknown']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConditionSchema, DateTimeSchema } from './condition.js';
 import { GROUP, VERSION } from './group-version.js';
 import { ObjectMetaSchema } from './object-meta.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GROUP, VERSION } from './group-version.js';
 import { ObjectMetaSchema } from './object-meta.js';
 import { DNS_LABEL, VOLUME_SIZE } from './patterns.js';

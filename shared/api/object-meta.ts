@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The metadata fields the functions read. Loose: the API server sends many more (managedFields,

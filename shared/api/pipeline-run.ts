@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectMetaSchema } from './object-meta.js';
 import type { ResourceType } from './resource-type.js';
 

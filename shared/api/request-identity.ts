@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConditionSchema } from './condition.js';
 import { ObjectMetaSchema } from './object-meta.js';
 

@@ -3,7 +3,7 @@ import { FINALIZER, SYSTEM_SERVICE_ACCOUNTS } from '../api/index.js';
 import type { InternalServicesConfigSpec } from '../api/index.js';
 import { aConfigSpec, anInternalRequest } from '../api/testing.js';
 import type { RequestParts } from '../api/testing.js';
-import { decideAdmission, findRejection } from './admission.js';
+import { decideAdmission, decideOnEventCopy, findRejection } from './admission.js';
 import { ADMISSION_LIMITS } from './admission-checks.js';
 
 const NOW = new Date('2025-01-02T03:04:05Z');
@@ -237,5 +237,26 @@ describe('Admission (better): oversized specs (params or labels) rejected with a
 describe('Admission: the first failing check wins, access rules before the rest', () => {
   it('when the namespace and a param name both fail, then the namespace is the reason', () => {
     expect(findRejection(request({ spec: { params: { '1': 'x' } } }), aConfigSpec({ allowList: [] }))?.check).toBe('namespace-allowed');
+  });
+});
+
+describe('Admission: what the event\'s copy of a request may decide without a read (principle 1)', () => {
+  const condition = (status: 'True' | 'False', reason: string) => ({ conditions: [{ type: 'Succeeded', status, reason, message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }] });
+  it.each([
+    { name: 'a deletion begun → reply deleting (cleanup re-reads)', ir: request({ metadata: { deletionTimestamp: '2025-01-02T03:04:00Z' } }), action: 'reply-deleting' },
+    { name: 'completed → ignored (a completed request never changes again)', ir: anInternalRequest({ status: condition('True', 'Succeeded') }), action: 'ignore-completed' },
+    { name: 'Running → ignored (a running request is never judged again)', ir: request({ status: condition('False', 'Running') }), action: 'ignore-started' },
+    { name: 'no finalizer → hold it: add the finalizer under the copy\'s resourceVersion', ir: anInternalRequest(), action: 'add-finalizer' },
+    { name: 'held, not started → read: admitting or rejecting is judged on what the server has', ir: request(), action: 'read' },
+    { name: 'held, and a config would reject it → read all the same', ir: request({ metadata: { namespace: 'elsewhere' } }), action: 'read' },
+  ])('$name', ({ ir, action }) => {
+    expect(decideOnEventCopy(ir).action).toBe(action);
+  });
+
+  it('the hold names the copy\'s resourceVersion, so a stale copy is refused (409) and the request read', () => {
+    expect(decideOnEventCopy(anInternalRequest({ metadata: { resourceVersion: '41' } }))).toEqual({
+      action: 'add-finalizer',
+      patch: { merge: { metadata: { resourceVersion: '41', finalizers: [FINALIZER] } } },
+    });
   });
 });

@@ -37,13 +37,30 @@ export function findRejection(
   return undefined;
 }
 
+/** The decisions that need no config. */
+export type PreflightDecision = Extract<AdmissionDecision, { action: 'reply-deleting' | 'ignore-completed' | 'ignore-started' | 'add-finalizer' }>;
+
 /** The decisions that need no config: being deleted, already completed, finalizer missing, already started. */
-export function preflight(ir: InternalRequest): AdmissionDecision | undefined {
+export function preflight(ir: InternalRequest): PreflightDecision | undefined {
   if (ir.metadata.deletionTimestamp !== undefined) return { action: 'reply-deleting' };
   if (isCompleted(ir)) return { action: 'ignore-completed' };
   const patch = addFinalizerPatch(ir);
   if (patch !== null) return { action: 'add-finalizer', patch };
   return isRunning(ir) ? { action: 'ignore-started' } : undefined;
+}
+
+/** What the event's copy of a request may decide: the preflight decisions, or `read` when only a judgement is left. */
+export type EventCopyDecision = PreflightDecision | { action: 'read' };
+
+/**
+ * What admission may do with the event's copy of a request before reading it (principle 1). What never
+ * changes back is answered from the copy: a deletion begun (cleanup re-reads), a completed request, a
+ * request already started. The finalizer, a holding write, goes onto the copy under its
+ * resourceVersion, so the server refuses it (409) unless the copy is current; the server's answer is
+ * then what admission judges. Whether to admit or reject is never judged on a copy: `read`.
+ */
+export function decideOnEventCopy(copy: InternalRequest): EventCopyDecision {
+  return preflight(copy) ?? { action: 'read' };
 }
 
 export function decideAdmission(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { FINALIZER } from '../api/index.js';
 import type { InternalRequestStatus } from '../api/index.js';
-import { aConfigSpec, aPipelineRun, anInternalRequest } from '../api/testing.js';
-import { CANCEL_PATCH, planAfterCompletion, planDeletion } from './cleanup.js';
+import { REQUEST_UID, aConfigSpec, aPipelineRun, anInternalRequest } from '../api/testing.js';
+import { CANCEL_PATCH, planAfterCompletion, planAfterCompletionByName, planDeletion } from './cleanup.js';
 
 const SUCCEEDED: InternalRequestStatus = {
   conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }],
@@ -34,6 +34,21 @@ describe('Cleanup: after completion, delete the PipelineRun unless config.debug 
       namespace: 'internal-services',
       name: DONE_RUN.metadata.name,
     });
+  });
+});
+
+describe('Cleanup: a run named after the request\'s uid is deleted without reading it', () => {
+  const named = `internal-services/internalrequest-${REQUEST_UID}`;
+  const table = [
+    { name: 'completed, recording its run by the uid name → delete it, unread', status: { ...SUCCEEDED, pipelineRun: named }, debug: false, plan: { action: 'delete-pipeline-run', namespace: 'internal-services', name: `internalrequest-${REQUEST_UID}` } },
+    { name: 'completed, debug on → keep', status: { ...SUCCEEDED, pipelineRun: named }, debug: true, plan: { action: 'keep', why: 'debug' } },
+    { name: 'not completed (forged or early event) → keep', status: { ...RUNNING, pipelineRun: named }, debug: false, plan: { action: 'keep', why: 'not-completed' } },
+    { name: 'recording a run of another name (generateName) → read the run first', status: { ...SUCCEEDED, pipelineRun: 'internal-services/internalrequest-x7k2p' }, debug: false, plan: undefined },
+    { name: "recording another request's uid name → read the run first", status: { ...SUCCEEDED, pipelineRun: 'internal-services/internalrequest-0b6a1f1e-0000-4a4b-9a7e-1d2c3b4a5f60' }, debug: false, plan: undefined },
+    { name: 'recording no run → look for it by labels', status: SUCCEEDED, debug: false, plan: undefined },
+  ];
+  it.each(table)('$name', ({ status, debug, plan }) => {
+    expect(planAfterCompletionByName(anInternalRequest({ status }), aConfigSpec({ debug }))).toEqual(plan);
   });
 });
 

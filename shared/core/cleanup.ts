@@ -2,7 +2,8 @@ import { PIPELINE_RUN_CANCELLED } from '../api/index.js';
 import type { InternalRequest, InternalServicesConfigSpec, MergePatch, PipelineRun } from '../api/index.js';
 import { isCompleted } from './conditions.js';
 import { removeFinalizerPatch } from './finalizer.js';
-import { belongsTo } from './pipeline-run-lookup.js';
+import { pipelineRunName } from './pipeline-run-builder.js';
+import { belongsTo, parseNamespacedName } from './pipeline-run-lookup.js';
 import type { NamespacedName } from './pipeline-run-lookup.js';
 import { isPipelineRunDone } from './pipeline-run-state.js';
 
@@ -27,6 +28,21 @@ export function planAfterCompletion(
   if (ir !== undefined && !belongsTo(pr, ir)) return { action: 'keep', why: 'not-its-pipeline-run' };
   if (config.debug) return { action: 'keep', why: 'debug' };
   return { action: 'delete-pipeline-run', namespace: pr.metadata.namespace, name: pr.metadata.name };
+}
+
+/**
+ * The plan for a request whose recorded run is named after its uid, which needs no read of the run: a
+ * run of that name can only have been created by pipelinerun-creator for this request (its name is
+ * derived from the uid), so the name proves what `belongsTo` checks on a run that was read. The delete
+ * still acts on what was read, the request: completed, and recording that run. Undefined when the run
+ * must be read first (recorded under another name, e.g. one made with generateName, or not recorded).
+ */
+export function planAfterCompletionByName(ir: InternalRequest, config: InternalServicesConfigSpec): CompletionPlan | undefined {
+  const recorded = parseNamespacedName(ir.status?.pipelineRun ?? '');
+  if (recorded?.name !== pipelineRunName(ir.metadata.uid)) return undefined;
+  if (!isCompleted(ir)) return { action: 'keep', why: 'not-completed' };
+  if (config.debug) return { action: 'keep', why: 'debug' };
+  return { action: 'delete-pipeline-run', ...recorded };
 }
 
 export interface DeletionPlan {

@@ -1,4 +1,4 @@
-import { CONDITION_MESSAGE_MAX_LENGTH } from '../api/index.js';
+import { CONDITION_MESSAGE_MAX_LENGTH, kubeTime } from '../api/index.js';
 import type { Condition, ConditionStatus, InternalRequest } from '../api/index.js';
 
 /** The one condition type of a request; clients read it at index 0. */
@@ -11,11 +11,6 @@ export const Reason = {
   Rejected: 'Rejected',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
-
-/** RFC 3339 in UTC with whole seconds, the way the API server writes metav1.Time. */
-export function formatTime(when: Date): string {
-  return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Anything with a request's conditions: a parsed request, or the shell of one our schema cannot read. */
 export interface WithConditions {
@@ -62,7 +57,7 @@ function nextCondition(
   now: Date,
 ): Condition {
   const lastTransitionTime =
-    previous !== undefined && previous.status === status ? previous.lastTransitionTime : formatTime(now);
+    previous !== undefined && previous.status === status ? previous.lastTransitionTime : kubeTime(now);
   return { type: SUCCEEDED, status, reason, message: boundedMessage(message), lastTransitionTime };
 }
 

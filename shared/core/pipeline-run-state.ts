@@ -1,11 +1,16 @@
-import type { PipelineRun, PipelineRunCondition } from '../api/index.js';
+import type { PipelineRun } from '../api/index.js';
 
-export function findPipelineRunCondition(pr: PipelineRun): PipelineRunCondition | undefined {
+/** A run as far as its conditions go: a parsed PipelineRun, or the one the local runner watches unparsed. */
+interface WithRunConditions<C> {
+  status?: { conditions?: readonly C[] | undefined } | undefined;
+}
+
+export function findPipelineRunCondition<C extends { type?: string }>(pr: WithRunConditions<C>): C | undefined {
   return pr.status?.conditions?.find((condition) => condition.type === 'Succeeded');
 }
 
 /** Done = the Succeeded condition is no longer Unknown, whatever the reason. */
-export function isPipelineRunDone(pr: PipelineRun): boolean {
+export function isPipelineRunDone(pr: WithRunConditions<{ type?: string; status?: string }>): boolean {
   const condition = findPipelineRunCondition(pr);
   return condition !== undefined && condition.status !== 'Unknown';
 }

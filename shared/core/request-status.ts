@@ -1,8 +1,8 @@
+import { kubeTime } from '../api/index.js';
 import type { InternalRequest, InternalRequestStatus, MergePatch } from '../api/index.js';
 import {
   failedCondition,
   findSucceededCondition,
-  formatTime,
   isCompleted,
   isRunning,
   runningCondition,
@@ -25,7 +25,7 @@ export function markRunning(ir: InternalRequest, pipelineRun: string, now: Date)
   if (isRunning(ir) && status.pipelineRun === pipelineRun && status.startTime !== undefined) return null;
   return statusPatch(ir, {
     pipelineRun,
-    startTime: status.startTime ?? formatTime(now),
+    startTime: status.startTime ?? kubeTime(now),
     conditions: [runningCondition(findSucceededCondition(ir), now)],
   });
 }
@@ -51,8 +51,8 @@ export function markCompleted(ir: InternalRequest, outcome: RunOutcome, now: Dat
   const results = Object.keys(outcome.results).length > 0 ? { results: outcome.results } : {};
   return statusPatch(ir, {
     pipelineRun: outcome.pipelineRun,
-    startTime: ir.status?.startTime ?? formatTime(now),
-    completionTime: formatTime(outcome.completionTime),
+    startTime: ir.status?.startTime ?? kubeTime(now),
+    completionTime: kubeTime(outcome.completionTime),
     ...results,
     conditions: [condition],
   });
@@ -65,7 +65,7 @@ export function markCompleted(ir: InternalRequest, outcome: RunOutcome, now: Dat
 export function markRunRefused(ir: InternalRequest, refusal: string, now: Date): MergePatch | null {
   if (isCompleted(ir)) return null;
   return statusPatch(ir, {
-    completionTime: formatTime(now),
+    completionTime: kubeTime(now),
     conditions: [failedCondition(findSucceededCondition(ir), `the PipelineRun could not be created: ${refusal}`, now)],
   });
 }

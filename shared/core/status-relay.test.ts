@@ -3,7 +3,7 @@ import type { InternalRequestStatus } from '../api/index.js';
 import { aPipelineRun, anInternalRequest, REQUEST_UID } from '../api/testing.js';
 import type { RunParts } from '../api/testing.js';
 import { RESULTS_MAX_BYTES } from './results-budget.js';
-import { relayRunGone, relayStatus, relayStatusWithoutResults } from './status-relay.js';
+import { relayRunGone, relayStatus, relayStatusUnread, relayStatusWithoutResults, runEventMatters } from './status-relay.js';
 
 const NOW = new Date('2025-01-02T03:10:00Z');
 const RUN = `internal-services/internalrequest-${REQUEST_UID}`;
@@ -195,5 +195,61 @@ describe('Status relay: the run of a running request deleted by someone else', (
     { name: 'the request is not Running yet (its run may still be on its way)', status: {} },
   ])('when $name, then nothing is written', ({ status }) => {
     expect(relayRunGone(anInternalRequest({ status }), DELETED, NOW)).toBeNull();
+  });
+});
+
+describe('Status relay: which run events need any API call, judged on the event\'s copy alone', () => {
+  it.each([
+    { change: 'add', run: {}, matters: false, why: 'a new run is not done: pipelinerun-creator marked its request Running' },
+    { change: 'update', run: { condition: { status: 'Unknown', reason: 'Running' } }, matters: false, why: 'a run still going changes nothing' },
+    { change: 'update', run: { condition: { status: 'True', reason: 'Succeeded' } }, matters: true, why: 'a finished run is read and relayed' },
+    { change: 'update', run: { condition: { status: 'False', reason: 'Failed' } }, matters: true, why: 'a failed run is read and relayed' },
+    { change: 'add', run: { condition: { status: 'True', reason: 'Succeeded' } }, matters: true, why: 'a run found finished (a relist) is read and relayed' },
+    { change: 'delete', run: { condition: { status: 'True', reason: 'Succeeded' } }, matters: false, why: 'a finished run deleted: its outcome came with its last update' },
+    { change: 'delete', run: { condition: { status: 'Unknown', reason: 'Running' } }, matters: true, why: 'a run deleted before it finished may fail its request' },
+    { change: 'delete', run: {}, matters: true, why: 'a run deleted before it started may fail its request' },
+  ] as const)('$change → $matters: $why', ({ change, run, matters }) => {
+    expect(runEventMatters(change, aPipelineRun(run))).toBe(matters);
+  });
+});
+
+describe('Status relay without a read (ADR 0014): the final status as a JSON patch the server checks', () => {
+  const TESTS = [
+    { op: 'test', path: '/metadata/uid', value: REQUEST_UID },
+    { op: 'test', path: '/status/pipelineRun', value: RUN },
+    { op: 'test', path: '/status/conditions/0/type', value: 'Succeeded' },
+    { op: 'test', path: '/status/conditions/0/status', value: 'False' },
+    { op: 'test', path: '/status/conditions/0/reason', value: 'Running' },
+  ];
+
+  it('success → tests that the request is this uid\'s, Running with this run; then True/Succeeded, a new lastTransitionTime, completionTime and the string results', () => {
+    const patch = relayStatusUnread(aPipelineRun({ condition: { status: 'True', reason: 'Succeeded' }, results: RESULTS, completionTime: '2025-01-02T03:09:30Z' }), NOW);
+    expect(patch?.json).toEqual([
+      ...TESTS,
+      { op: 'add', path: '/status/conditions/0/status', value: 'True' },
+      { op: 'add', path: '/status/conditions/0/reason', value: 'Succeeded' },
+      { op: 'add', path: '/status/conditions/0/message', value: '' },
+      { op: 'add', path: '/status/conditions/0/lastTransitionTime', value: '2025-01-02T03:10:00Z' },
+      { op: 'add', path: '/status/completionTime', value: '2025-01-02T03:09:30Z' },
+      { op: 'add', path: '/status/results', value: { message: 'Hello, world!' } },
+    ]);
+  });
+
+  it('failure → Failed with the run\'s message, no results, and the lastTransitionTime of Running kept (the status stays False)', () => {
+    const patch = relayStatusUnread(aPipelineRun({ condition: { status: 'False', reason: 'Failed', message: 'boom' }, results: RESULTS }), NOW);
+    expect(patch?.json).toEqual([
+      ...TESTS,
+      { op: 'add', path: '/status/conditions/0/status', value: 'False' },
+      { op: 'add', path: '/status/conditions/0/reason', value: 'Failed' },
+      { op: 'add', path: '/status/conditions/0/message', value: 'boom' },
+      { op: 'add', path: '/status/completionTime', value: '2025-01-02T03:10:00Z' },
+    ]);
+  });
+
+  it.each([
+    { name: 'the run is not done', run: { condition: { status: 'Unknown', reason: 'Running' } } },
+    { name: 'the run\'s name does not say its request\'s uid (generateName)', run: { name: 'internalrequest-x7k2p', condition: { status: 'True', reason: 'Succeeded' } } },
+  ])('when $name, then null: the request must be read', ({ run }) => {
+    expect(relayStatusUnread(aPipelineRun(run), NOW)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
-import type { InternalRequest, MergePatch, PipelineRun } from '../api/index.js';
-import { isCompleted, isRunning } from './conditions.js';
-import { belongsTo } from './pipeline-run-lookup.js';
+import { kubeTime } from '../api/index.js';
+import type { InternalRequest, JsonPatch, JsonPatchOperation, MergePatch, PipelineRun } from '../api/index.js';
+import { Reason, SUCCEEDED, failedCondition, isCompleted, isRunning, succeededCondition } from './conditions.js';
+import { belongsTo, requestUidOfRun } from './pipeline-run-lookup.js';
 import {
   findPipelineRunCondition,
   hasPipelineRunSucceeded,
@@ -9,6 +10,7 @@ import {
   stringResults,
 } from './pipeline-run-state.js';
 import { markCompleted, markRunning } from './request-status.js';
+import type { RunOutcome } from './request-status.js';
 import { OVER_BUDGET, fitResults, omittedResultsNote } from './results-budget.js';
 
 function completionTimeOf(pr: PipelineRun, now: Date): Date {
@@ -25,21 +27,74 @@ function completionTimeOf(pr: PipelineRun, now: Date): Date {
  */
 export function relayStatus(ir: InternalRequest, pr: PipelineRun, now: Date): MergePatch | null {
   if (!belongsTo(pr, ir) || isCompleted(ir)) return null;
-  const pipelineRun = namespacedName(pr);
-  if (!isPipelineRunDone(pr)) return markRunning(ir, pipelineRun, now);
-  const { results, omitted } = fitResults(hasPipelineRunSucceeded(pr) ? stringResults(pr) : {});
-  return markCompleted(
-    ir,
-    {
-      pipelineRun,
-      succeeded: hasPipelineRunSucceeded(pr),
-      message: findPipelineRunCondition(pr)?.message ?? '',
-      results,
-      resultsNote: omittedResultsNote(omitted, OVER_BUDGET),
-      completionTime: completionTimeOf(pr, now),
-    },
-    now,
-  );
+  if (!isPipelineRunDone(pr)) return markRunning(ir, namespacedName(pr), now);
+  return markCompleted(ir, outcomeOf(pr, now), now);
+}
+
+/** What a finished run hands its request: success or failure, and on success the results that fit. */
+function outcomeOf(pr: PipelineRun, now: Date): RunOutcome {
+  const succeeded = hasPipelineRunSucceeded(pr);
+  const { results, omitted } = fitResults(succeeded ? stringResults(pr) : {});
+  return {
+    pipelineRun: namespacedName(pr),
+    succeeded,
+    message: findPipelineRunCondition(pr)?.message ?? '',
+    results,
+    resultsNote: omittedResultsNote(omitted, OVER_BUDGET),
+    completionTime: completionTimeOf(pr, now),
+  };
+}
+
+/**
+ * Whether an ApiServerSource event about a run can change anything, judged on the event's copy alone:
+ * a copy can tell that nothing needs doing, never what to write. An add or update of a run not done yet
+ * changes nothing (pipelinerun-creator marked the request Running right after creating the run, and
+ * retries until it has; the resync sweep repairs what is lost), and neither does the deletion of a run
+ * whose last state was done (its outcome was relayed from the update that finished it). A stale or
+ * forged copy can then at most cost a read, or hold back a relay that the real event or the sweep makes.
+ */
+export function runEventMatters(change: 'add' | 'update' | 'delete', copy: PipelineRun): boolean {
+  return change === 'delete' ? !isPipelineRunDone(copy) : isPipelineRunDone(copy);
+}
+
+const CONDITION = '/status/conditions/0';
+const test = (path: string, value: unknown): JsonPatchOperation => ({ op: 'test', path, value });
+/** `add` replaces a member that exists and creates one that does not (RFC 6902), so it works either way. */
+const set = (path: string, value: unknown): JsonPatchOperation => ({ op: 'add', path, value });
+
+/**
+ * The final status `relayStatus` writes for a finished run, as a JSON patch to send without reading the
+ * request first (ADR 0014). Its `test` ops make the API server check, in the same write, everything that
+ * decision would have read: the request is the one the run was created for (uid, named in the run's
+ * name), it records this run, and its condition is still Running (so not completed). The outcome and the
+ * results come from `pr`, which must be the run as read from the API server, never an event's copy.
+ * A refused test (422) means the request is not as expected: read it and decide with `relayStatus`.
+ * Null when the run's name does not say its request's uid (a run made with generateName) or it is not done.
+ *
+ * `startTime` is left as it is: every Running condition comes with one (`markRunning` writes both).
+ * Running → Failed keeps the condition's lastTransitionTime (the status stays False), as `relayStatus` does.
+ */
+export function relayStatusUnread(pr: PipelineRun, now: Date): JsonPatch | null {
+  const uid = requestUidOfRun(pr);
+  if (uid === undefined || !isPipelineRunDone(pr)) return null;
+  const outcome = outcomeOf(pr, now);
+  const condition = outcome.succeeded ? succeededCondition(undefined, now, outcome.resultsNote) : failedCondition(undefined, outcome.message, now);
+  const results = Object.keys(outcome.results).length > 0 ? [set('/status/results', outcome.results)] : [];
+  return {
+    json: [
+      test('/metadata/uid', uid),
+      test('/status/pipelineRun', outcome.pipelineRun),
+      test(`${CONDITION}/type`, SUCCEEDED),
+      test(`${CONDITION}/status`, 'False'),
+      test(`${CONDITION}/reason`, Reason.Running),
+      set(`${CONDITION}/status`, condition.status),
+      set(`${CONDITION}/reason`, condition.reason),
+      set(`${CONDITION}/message`, condition.message),
+      ...(condition.status === 'False' ? [] : [set(`${CONDITION}/lastTransitionTime`, condition.lastTransitionTime)]),
+      set('/status/completionTime', kubeTime(outcome.completionTime)),
+      ...results,
+    ],
+  };
 }
 
 /**

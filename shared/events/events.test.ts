@@ -54,6 +54,30 @@ describe('parseCloudEvent', () => {
     expect(malformed(() => parseCloudEvent({ headers, body: '{bad' }))).toMatch(/^invalid JSON: /);
   });
 
+  it.each<{ name: string; event: CloudEvent<unknown> }>([
+    { name: 'a domain event', event: admitted },
+    { name: 'an event with application/json data, a subject and extensions', event: new CloudEvent({ type: RESOURCE_UPDATE, source: 'https://10.96.0.1:443', subject: '/apis/tekton.dev/v1/namespaces/ns/pipelineruns/r', datacontenttype: 'application/json', kind: 'PipelineRun', name: 'r', namespace: 'ns', data: { kind: 'PipelineRun', metadata: { name: 'r' } } }) },
+    { name: 'an event with a dataschema and a time to normalise', event: new CloudEvent({ type: 't', source: '/s', time: '2025-01-02T03:04:05+01:00', dataschema: 'https://example.com/s', data: { a: [1, 'b', null] } }) },
+  ])('when $name arrives in binary mode, then it reads exactly as the SDK reads it', ({ event }) => {
+    const { headers, body } = HTTP.binary(event);
+    const ours = parseCloudEvent({ headers, body: String(body) });
+    const sdks = HTTP.toEvent({ headers, body: String(body) }) as CloudEvent<unknown>;
+    expect(ours.toJSON()).toEqual(sdks.toJSON());
+    expect(Object.isFrozen(ours)).toBe(true);
+  });
+
+  it('when the JSON body comes already parsed (functions-framework parses application/json), then the raw body is never read', () => {
+    const { headers } = HTTP.binary(admitted);
+    const message = {
+      headers,
+      get body(): unknown {
+        throw new Error('the raw body was read');
+      },
+      json: { ...ref },
+    };
+    expect(parseCloudEvent(message)).toMatchObject({ id: admitted.id, data: ref });
+  });
+
   it('when a batch arrives, then it is refused', () => {
     const body = JSON.stringify([admitted.toJSON()]);
     expect(malformed(() => parseCloudEvent({ headers: { 'content-type': 'application/cloudevents-batch+json' }, body }))).toMatch(/batch/);

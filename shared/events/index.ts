@@ -5,3 +5,4 @@ export * from './parse.js';
 export * from './accept.js';
 export * from './reply.js';
 export * from './resource-event.js';
+export * from './retryable-status.js';

@@ -1,6 +1,6 @@
 import { CloudEvent } from 'cloudevents';
 import { resourceEventType } from './types.js';
-import type { ResourceVerb } from './types.js';
+import type { ChangeKind } from './types.js';
 
 export interface KubeObjectLike {
   apiVersion: string;
@@ -22,9 +22,9 @@ export function resourceSubject(object: KubeObjectLike, plural: string): string 
  * Triggers filter on.
  * `source` is the API server's URL, as ApiServerSource reports its host.
  */
-export function resourceEvent(verb: ResourceVerb, object: KubeObjectLike, opts: { source: string; plural: string }): CloudEvent<KubeObjectLike> {
+export function resourceEvent(change: ChangeKind, object: KubeObjectLike, opts: { source: string; plural: string }): CloudEvent<KubeObjectLike> {
   return new CloudEvent<KubeObjectLike>({
-    type: resourceEventType(verb),
+    type: resourceEventType(change),
     source: opts.source,
     subject: resourceSubject(object, opts.plural),
     datacontenttype: 'application/json',

@@ -1,4 +1,4 @@
-/** Our domain events (ARCHITECTURE.md "Domain events"). Data are references; consumers re-read. */
+/** Our domain events (docs/api.md, "Our own events"). Data are references; consumers re-read. */
 export const INTERNAL_REQUEST_ADMITTED = 'dev.konflux.internalrequest.admitted.v1';
 export const INTERNAL_REQUEST_COMPLETED = 'dev.konflux.internalrequest.completed.v1';
 export const INTERNAL_REQUEST_DELETING = 'dev.konflux.internalrequest.deleting.v1';
@@ -11,10 +11,11 @@ export const RESOURCE_DELETE = 'dev.knative.apiserver.resource.delete';
 /** Knative PingSource: a tick of its schedule; data is the PingSource's `spec.data`. */
 export const PING = 'dev.knative.sources.ping';
 
-export type ResourceVerb = 'add' | 'update' | 'delete';
+/** What happened to a resource: the watch's change, and the last word of ApiServerSource's event type. */
+export type ChangeKind = 'add' | 'update' | 'delete';
 
-export function resourceEventType(verb: ResourceVerb): string {
-  return `dev.knative.apiserver.resource.${verb}`;
+export function resourceEventType(change: ChangeKind): string {
+  return `dev.knative.apiserver.resource.${change}`;
 }
 
 /** The `source` of an event a function emits. */

@@ -1,5 +1,5 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
-import type { FunctionContext } from './function-context.js';
+import type { ProcessContext } from './function-context.js';
 
 /**
  * The request's deadline passed (functions-framework's `--timeout`), or its caller hung up. The answer
@@ -45,7 +45,7 @@ export function requestSignal(req: Request, res: Response): AbortSignal | undefi
 }
 
 /** The context of one event: its cluster calls end when the request's signal aborts. */
-export function bindToSignal(context: FunctionContext, signal: AbortSignal | undefined): FunctionContext {
+export function bindToSignal<Context extends ProcessContext>(context: Context, signal: AbortSignal | undefined): Context {
   if (signal === undefined) return context;
   return { ...context, remote: context.remote.withSignal(signal), internal: context.internal.withSignal(signal) };
 }

@@ -129,10 +129,40 @@ describe('event function wrapper', () => {
     expect(res.text).toBe(error.message);
   });
 
-  it('when GET /metrics, then the Prometheus metrics of this process', async () => {
+  it('when functions-framework serves an event, then the handler runs in no domain, so the process never turns on async hooks for one', async () => {
+    let seen: unknown = 'not run';
+    behaviour = async () => {
+      await Promise.resolve();
+      seen = (process as { domain?: unknown }).domain;
+      return done('ok');
+    };
+    await send().expect(204);
+    expect(seen ?? undefined).toBeUndefined();
+    expect(process.hasUncaughtExceptionCaptureCallback()).toBe(false);
+  });
+
+  it('when GET /metrics, then this function\'s Prometheus metrics and the process\'s', async () => {
     const res = await request(server).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
     expect(res.text).toContain('# TYPE internal_request_attempt_total counter');
     expect(res.text).toMatch(/internal_services_events_total\{function="probe",type="dev.konflux.internalrequest.admitted.v1",status="204"\} \d+/);
+    expect(res.text).toContain('# TYPE process_cpu_user_seconds_total counter');
+  });
+
+  it('when two functions share a process (as in npm start), then each one\'s GET /metrics shows only its own series', async () => {
+    const other = defineEventFunction(
+      { name: 'other-probe', consumes: [{ type: INTERNAL_REQUEST_ADMITTED, data: InternalRequestRefSchema }] as const, emits: [], handle: () => Promise.resolve(done('nothing')) },
+      { context: () => ({}) as FunctionContext, logger: createLogger({}, { write: () => undefined }) },
+    );
+    http('other-probe', other.handler);
+    const otherServer = getTestServer('other-probe');
+    const { headers, body } = HTTP.binary(new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref }));
+    await request(otherServer).post('/').set(headers as Record<string, string>).send(String(body)).expect(204);
+    const eventLines = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('internal_services_events_total{'));
+    const ofOther = eventLines((await request(otherServer).get('/metrics').expect(200)).text);
+    const ofProbe = eventLines((await request(server).get('/metrics').expect(200)).text);
+    expect(ofOther).toEqual([`internal_services_events_total{function="other-probe",type="${INTERNAL_REQUEST_ADMITTED}",status="204"} 1`]);
+    expect(ofProbe.length).toBeGreaterThan(0);
+    expect(ofProbe.every((line) => line.includes('function="probe"'))).toBe(true);
   });
 });

@@ -2,17 +2,19 @@ import { performance } from 'node:perf_hooks';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import type { CloudEvent } from 'cloudevents';
 import { acceptEvent, parseCloudEvent, toBinaryMessage } from '../events/index.js';
-import type { EventSpec, ReceivedOf } from '../events/index.js';
+import { requestKeyOf } from '../api/index.js';
+import type { EventSpec, HttpMessage, ReceivedOf } from '../events/index.js';
 import { ConflictError, ObjectGoneError } from '../kube/index.js';
-import { PROMETHEUS_CONTENT_TYPE, createLogger, eventsTotal, metricsRegistry } from '../observability/index.js';
+import { PROMETHEUS_CONTENT_TYPE, ServiceMetrics, createLogger } from '../observability/index.js';
 import type { LogFields, LogLevel, Logger } from '../observability/index.js';
 import { refuseOversizedBody } from './body-limit.js';
 import { bindToSignal, requestSignal, untilAborted } from './deadline.js';
 import { statusForError } from './error-status.js';
 import { contextFromEnv } from './function-context.js';
-import type { FunctionContext } from './function-context.js';
+import type { FunctionContext, ProcessContext } from './function-context.js';
 import { done } from './outcome.js';
 import type { Outcome } from './outcome.js';
+import { serveWithoutRequestDomains } from './request-domain.js';
 
 /** What a function consumes and emits; manifests and the local broker check their Triggers against it. */
 export interface FunctionDescriptor {
@@ -29,7 +31,7 @@ export interface EventFunctionDefinition<Specs extends readonly EventSpec[]> {
 }
 
 export interface EventFunctionOptions {
-  context?: () => FunctionContext;
+  context?: () => ProcessContext;
   logger?: Logger;
   /** How often a handler runs when its writes meet 409 Conflict before the broker is asked to retry. */
   conflictAttempts?: number;
@@ -38,6 +40,8 @@ export interface EventFunctionOptions {
 export interface EventFunction {
   descriptor: FunctionDescriptor;
   handler: HttpFunction;
+  /** This function's own metrics, which its GET /metrics serves. */
+  metrics: ServiceMetrics;
 }
 
 /** A reply type the descriptor does not list would be routed by no Trigger: a bug, not a bad event. */
@@ -56,14 +60,31 @@ function bodyOf(req: Request): unknown {
   return req.rawBody.length > 0 ? req.rawBody.toString('utf8') : undefined;
 }
 
+/**
+ * The event's HTTP message. functions-framework has already parsed an application/json body (binary mode,
+ * as every sender of this system uses): that object goes along so the body is not decoded and parsed a
+ * second time, and the raw text is only made if the SDK has to read the message after all.
+ */
+function messageOf(req: Request): HttpMessage {
+  const json = req.rawBody !== undefined && req.rawBody.length > 0 && req.is('application/json') ? (req.body as unknown) : undefined;
+  return {
+    headers: req.headers,
+    get body(): unknown {
+      return bodyOf(req);
+    },
+    json,
+  };
+}
+
 function objectOf(data: unknown): string | undefined {
   const value = data as { namespace?: unknown; name?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | undefined;
   const ref = value?.metadata ?? value;
   return typeof ref?.name === 'string' ? [ref.namespace, ref.name].filter((p) => typeof p === 'string').join('/') : undefined;
 }
 
+/** Which event, and the request it is about (`request`, `requestUid`): the key every log line of a request carries. */
 function eventFields(event: CloudEvent<unknown>): LogFields {
-  return { eventId: event.id, eventType: event.type, object: objectOf(event.data) };
+  return { eventId: event.id, eventType: event.type, object: objectOf(event.data), ...requestKeyOf(event.data) };
 }
 
 /** Handlers start by reading current state, so running one again is the natural answer to a Conflict. */
@@ -102,13 +123,15 @@ function levelFor(status: number): LogLevel {
  * Wraps a handler in the functions-framework http signature: refuse bodies over 4 MiB, parse and validate
  * the event, run the handler until it finishes or its deadline passes, answer with the status the
  * broker's retry protocol expects (ADR 0004), log one line, count it.
- * GET /metrics answers with this process's Prometheus metrics instead.
+ * GET /metrics answers with this function's Prometheus metrics and the process's instead.
  */
 export function defineEventFunction<Specs extends readonly EventSpec[]>(
   definition: EventFunctionDefinition<Specs>,
   options: EventFunctionOptions = {},
 ): EventFunction {
-  const context = options.context ?? ((): FunctionContext => contextFromEnv());
+  serveWithoutRequestDomains();
+  const context = options.context ?? ((): ProcessContext => contextFromEnv());
+  const metrics = new ServiceMetrics({ function: definition.name, eventTypes: definition.consumes.map(({ type }) => type) });
   const logger = (options.logger ?? createLogger()).child({ function: definition.name });
   const attempts = options.conflictAttempts ?? 3;
 
@@ -122,10 +145,11 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
     const signal = requestSignal(req, res);
     try {
       refuseOversizedBody(req);
-      const event = parseCloudEvent({ headers: req.headers, body: bodyOf(req) });
+      const event = parseCloudEvent(messageOf(req));
       Object.assign(fields, eventFields(event));
       const received = acceptEvent(event, definition.consumes);
-      const work = withConflictRetry(() => definition.handle(received, bindToSignal(context(), signal)), attempts, fields);
+      const bound: FunctionContext = { ...bindToSignal(context(), signal), metrics };
+      const work = withConflictRetry(() => definition.handle(received, bound), attempts, fields);
       const outcome = await untilAborted(work, signal, lateEnding(fields, started));
       return { ...fields, outcome: outcome.note, status: sendOutcome(res, outcome, definition.emits) };
     } catch (err) {
@@ -140,15 +164,15 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
 
   const handler: HttpFunction = async (req, res) => {
     if (req.method === 'GET' && req.path === '/metrics') {
-      res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(metricsRegistry.render());
+      res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(await metrics.exposition());
       return;
     }
     const started = performance.now();
     const fields = await handleEvent(req, res, started);
     const status = Number(fields.status);
-    eventsTotal.inc({ function: definition.name, type: String(fields.eventType ?? ''), status: String(status) });
+    metrics.eventHandled(String(fields.eventType ?? ''), status);
     logger.log(levelFor(status), 'event handled', { ...fields, durationMs: elapsedMs(started) });
   };
 
-  return { descriptor: describeFunction(definition), handler };
+  return { descriptor: describeFunction(definition), handler, metrics };
 }

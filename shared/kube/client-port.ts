@@ -1,79 +1,162 @@
-import { CustomObjectsApi, Observable, setHeaderOptions } from '@kubernetes/client-node';
-import type { ConfigurationOptions, KubeConfig, RequestContext, ResponseContext } from '@kubernetes/client-node';
-import { NotFoundError, toKubeError } from './errors.js';
+/**
+ * The ClusterPort's transport: JSON over node:http(s), one keep-alive agent per cluster, credentials from
+ * the light kubeconfig reader of shared/watch (tokens, token files, client certificates, in-cluster) or,
+ * for a kubeconfig only client-node understands (exec plugins, auth providers, proxies), from client-node,
+ * loaded then and only then. Refusals become the errors of ./errors.ts; a request that never got an
+ * answer (refused, reset, timed out, aborted) is ClusterUnreachableError. See docs/adr/0015.
+ */
+import { request as httpRequest } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { isKubeConfig, kubeConfigAccess } from '../watch/index.js';
+import type { KubeAccess } from '../watch/index.js';
+import { ClusterUnreachableError, NotFoundError, apiErrorOf } from './errors.js';
 import { JSON_PATCH_CONTENT_TYPE, MERGE_PATCH_CONTENT_TYPE, isMergePatch } from './port.js';
 import type { ClusterPort, PageOptions, Patch, ResourceType } from './port.js';
+
+/**
+ * How a port reaches its cluster: a loaded client-node KubeConfig (tests, the embedded default), our own
+ * access, or a loader of one, run on the first call and again after a failed load (a missing kubeconfig
+ * fails that request, not the process).
+ */
+export type ClusterAccess = KubeConfig | KubeAccess | (() => Promise<KubeAccess>);
 
 interface ListResult<T> {
   items?: T[];
   metadata?: { continue?: string };
 }
 
-interface Ref {
-  group: string;
-  version: string;
-  plural: string;
-  namespace: string;
-  name: string;
+type Query = Record<string, string | number | undefined>;
+
+interface Call {
+  verb: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  /** For messages: e.g. `pipelineruns.tekton.dev ns/name`. */
+  what: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
 }
 
-function ref(type: ResourceType, namespace: string, name: string): Ref {
-  return { group: type.group, version: type.version, plural: type.plural, namespace, name };
+/** A connection the server closed while it idled in the pool shows as one of these on the next request sent over it. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function accessLoader(access: ClusterAccess): () => Promise<KubeAccess> {
+  if (typeof access === 'function') {
+    let loading: Promise<KubeAccess> | undefined;
+    return () => {
+      loading ??= access().catch((err: unknown) => {
+        loading = undefined;
+        throw err;
+      });
+      return loading;
+    };
+  }
+  const ready = Promise.resolve(isKubeConfig(access) ? kubeConfigAccess(access) : access);
+  return () => ready;
 }
 
-/** Hands the signal to the fetch of each call, so an aborted handler's request is cut off, not awaited. */
-function signalOptions(signal: AbortSignal | undefined): ConfigurationOptions | undefined {
-  if (signal === undefined) return undefined;
-  const middleware = {
-    pre: (context: RequestContext): Observable<RequestContext> => {
-      context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
-    },
-    post: (response: ResponseContext): Observable<ResponseContext> => new Observable(Promise.resolve(response)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+/** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise; then the namespace, the plural and the name. */
+function resourcePath(type: ResourceType, namespace: string | undefined, name?: string): string {
+  const groupVersion = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${groupVersion}${scope}/${type.plural}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 }
 
-/** client-node sends JSON patch unless told otherwise, so every patch states its content type. */
-function patchCall(patch: Patch, base: ConfigurationOptions | undefined): { body: object; options: ConfigurationOptions } {
-  return isMergePatch(patch)
-    ? { body: patch.merge, options: setHeaderOptions('Content-Type', MERGE_PATCH_CONTENT_TYPE, base) }
-    : { body: patch.json, options: setHeaderOptions('Content-Type', JSON_PATCH_CONTENT_TYPE, base) };
+function describe(type: ResourceType, namespace: string | undefined, name = ''): string {
+  return `${type.plural}.${type.group} ${[namespace, name].filter(Boolean).join('/')}`.trim();
+}
+
+function urlOf(serverUrl: string, path: string, query: Query | undefined): string {
+  let url = serverUrl.replace(/\/$/, '') + path;
+  const params = Object.entries(query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+  if (params.length > 0) url += `?${params.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')}`;
+  return url;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+/** One request and its whole answer; rejects only when no answer came (the cause of a ClusterUnreachableError). */
+interface ExchangeOptions {
+  method: string;
+  headers: OutgoingHttpHeaders;
+  agent?: Agent;
+  auth?: string;
+  signal?: AbortSignal;
+}
+
+function exchange(url: string, options: ExchangeOptions, body: Buffer | undefined): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req: ClientRequest = send(url, options, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('the connection closed before the response ended'));
+      });
+    });
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
+    req.end(body);
+  });
 }
 
 /**
- * A ClusterPort over @kubernetes/client-node for custom resources (`/apis/<group>/<version>/…`).
- * `clusterName` prefixes error messages so a log line says which cluster refused.
+ * A ClusterPort for one cluster. `clusterName` prefixes error messages so a log line says which cluster
+ * refused.
  */
-export function createClusterPort(kubeConfig: KubeConfig, clusterName: string): ClusterPort {
-  return portOver(kubeConfig.makeApiClient(CustomObjectsApi), clusterName, undefined);
+export function createClusterPort(access: ClusterAccess, clusterName: string): ClusterPort {
+  return portOver(accessLoader(access), clusterName, undefined);
 }
 
-function portOver(api: CustomObjectsApi, clusterName: string, signal: AbortSignal | undefined): ClusterPort {
-  const options = signalOptions(signal);
-
-  async function call<T>(verb: string, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toKubeError(err, `${clusterName}: ${verb} ${what}`, verb);
+function portOver(access: () => Promise<KubeAccess>, clusterName: string, signal: AbortSignal | undefined): ClusterPort {
+  /** Sends once; again once more on a fresh connection if a pooled one turned out closed (not a create, which may have arrived). */
+  async function answerTo(c: Call, what: string, url: string, options: ExchangeOptions, body: Buffer | undefined): Promise<Answer> {
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw new ClusterUnreachableError(`${what}: aborted (${String(signal.reason)})`);
+      try {
+        return await exchange(url, options, body);
+      } catch (err) {
+        const { reusedSocket, code } = err as { reusedSocket?: boolean; code?: string };
+        const stale = reusedSocket === true && STALE_SOCKET_CODES.has(code ?? '');
+        if (!stale || attempt > 1 || c.method === 'POST') throw new ClusterUnreachableError(`${what}: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
-  const describe = (type: ResourceType, namespace: string | undefined, name = ''): string =>
-    `${type.plural}.${type.group} ${[namespace, name].filter(Boolean).join('/')}`.trim();
 
-  type ListQuery = { labelSelector?: string; limit?: number; _continue?: string };
-  function listOnce<T>(type: ResourceType, namespace: string | undefined, query: ListQuery): Promise<ListResult<T>> {
-    const base = { group: type.group, version: type.version, plural: type.plural, ...query };
-    return call('list', describe(type, namespace), () =>
-      namespace === undefined ? api.listClusterCustomObject(base, options) : api.listNamespacedCustomObject({ ...base, namespace }, options),
-    ) as Promise<ListResult<T>>;
+  async function call<T>(c: Call): Promise<T> {
+    const what = `${clusterName}: ${c.verb} ${c.what}`;
+    const target = await access();
+    const { agent, headers, auth } = await target.requestOptions();
+    const body = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
+    const requestHeaders: OutgoingHttpHeaders = { ...headers, Accept: 'application/json' };
+    if (body !== undefined) Object.assign(requestHeaders, { 'Content-Type': c.contentType ?? 'application/json', 'Content-Length': body.length });
+    const answer = await answerTo(c, what, urlOf(target.serverUrl, c.path, c.query), { method: c.method, headers: requestHeaders, agent, auth, signal }, body);
+    if (answer.status < 200 || answer.status > 299) throw apiErrorOf(answer.status, answer.text, { verb: c.verb, call: what });
+    return (answer.text === '' ? undefined : JSON.parse(answer.text)) as T;
+  }
+
+  function listOnce<T>(type: ResourceType, namespace: string | undefined, query: Query): Promise<ListResult<T>> {
+    return call({ verb: 'list', method: 'GET', path: resourcePath(type, namespace), what: describe(type, namespace), query });
+  }
+
+  function patchCall<T>(type: ResourceType, namespace: string, name: string, patch: Patch, subresource: '' | '/status'): Promise<T> {
+    // Every patch states its content type: a merge patch and a JSON patch of the same body mean different things.
+    const [body, contentType] = isMergePatch(patch) ? [patch.merge, MERGE_PATCH_CONTENT_TYPE] : [patch.json, JSON_PATCH_CONTENT_TYPE];
+    const path = `${resourcePath(type, namespace, name)}${subresource}`;
+    return call({ verb: 'patch', method: 'PATCH', path, what: `${describe(type, namespace, name)}${subresource}`, body, contentType });
   }
 
   return {
     async get<T>(type: ResourceType, namespace: string, name: string): Promise<T | undefined> {
       try {
-        return await call('get', describe(type, namespace, name), () => api.getNamespacedCustomObject(ref(type, namespace, name), options) as Promise<T>);
+        return await call<T>({ verb: 'get', method: 'GET', path: resourcePath(type, namespace, name), what: describe(type, namespace, name) });
       } catch (err) {
         if (err instanceof NotFoundError) return undefined;
         throw err;
@@ -85,36 +168,29 @@ function portOver(api: CustomObjectsApi, clusterName: string, signal: AbortSigna
     async *listPages<T>(type: ResourceType, namespace: string | undefined, opts: PageOptions): AsyncIterable<T[]> {
       let next: string | undefined;
       do {
-        const page = await listOnce<T>(type, namespace, { ...opts, _continue: next });
+        const page = await listOnce<T>(type, namespace, { labelSelector: opts.labelSelector, limit: opts.limit, continue: next });
         yield page.items ?? [];
         next = page.metadata?.continue || undefined;
       } while (next !== undefined);
     },
     create<T>(type: ResourceType, namespace: string, body: object): Promise<T> {
-      const { group, version, plural } = type;
-      return call('create', describe(type, namespace), () => api.createNamespacedCustomObject({ group, version, plural, namespace, body }, options) as Promise<T>);
+      return call({ verb: 'create', method: 'POST', path: resourcePath(type, namespace), what: describe(type, namespace), body });
     },
     patch<T>(type: ResourceType, namespace: string, name: string, patch: Patch): Promise<T> {
-      const { body, options: patchOptions } = patchCall(patch, options);
-      return call('patch', describe(type, namespace, name), () => api.patchNamespacedCustomObject({ ...ref(type, namespace, name), body }, patchOptions) as Promise<T>);
+      return patchCall(type, namespace, name, patch, '');
     },
     patchStatus<T>(type: ResourceType, namespace: string, name: string, patch: Patch): Promise<T> {
-      const { body, options: patchOptions } = patchCall(patch, options);
-      return call('patch', `${describe(type, namespace, name)}/status`, () =>
-        api.patchNamespacedCustomObjectStatus({ ...ref(type, namespace, name), body }, patchOptions) as Promise<T>,
-      );
+      return patchCall(type, namespace, name, patch, '/status');
     },
     async delete(type: ResourceType, namespace: string, name: string): Promise<void> {
       try {
-        await call('delete', describe(type, namespace, name), () =>
-          api.deleteNamespacedCustomObject({ ...ref(type, namespace, name), propagationPolicy: 'Background' }, options),
-        );
+        await call({ verb: 'delete', method: 'DELETE', path: resourcePath(type, namespace, name), what: describe(type, namespace, name), query: { propagationPolicy: 'Background' } });
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
     },
     withSignal(next: AbortSignal): ClusterPort {
-      return portOver(api, clusterName, next);
+      return portOver(access, clusterName, next);
     },
   };
 }

@@ -50,7 +50,7 @@ export async function patchInternalRequest(remote: ClusterPort, ir: InternalRequ
 }
 
 /** Status goes through the /status subresource: the main endpoint ignores status changes. */
-export async function patchInternalRequestStatus(remote: ClusterPort, ir: InternalRequest, patch: Patch): Promise<InternalRequest> {
+export async function patchInternalRequestStatus(remote: ClusterPort, ir: { metadata: { namespace: string; name: string } }, patch: Patch): Promise<InternalRequest> {
   const { namespace, name } = ir.metadata;
   const updated = await remote.patchStatus<unknown>(INTERNAL_REQUESTS, namespace, name, patch);
   return parseObject(InternalRequestSchema, updated, what(ir.metadata));

@@ -1,3 +1,4 @@
+export * from './error-text.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './service-metrics.js';

@@ -1,104 +1,43 @@
-/** A small Prometheus registry: counters, gauges and histograms rendered in the text exposition format. */
-export type Labels = Record<string, string>;
+/** What every function's metrics share: prom-client's process metrics, the content type, and bounded label values. */
+import { Registry, collectDefaultMetrics, prometheusContentType } from 'prom-client';
 
-interface Series {
-  labels: Labels;
-  value: number;
+export const PROMETHEUS_CONTENT_TYPE: string = prometheusContentType;
+
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's default metrics of this process (CPU, memory, event loop lag, GC), collected once per
+ * process however many functions it serves, and shown by each of them next to its own series.
+ */
+export function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }
 
-function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-}
+/** The label value that stands for every value past a label's limit. */
+export const OTHER_LABEL_VALUE = 'other';
 
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
+/**
+ * The values one label may take in a registry that lives as long as its process: the first `limit`
+ * distinct values of at most `maxLength` characters are kept as they are, every later or longer one
+ * becomes `other`. A label fed from what clients write (a namespace, a pipeline's file name) would
+ * otherwise make a new series, kept until the process ends, for each value anyone cares to send.
+ */
+export class BoundedLabelValues {
+  private readonly seen = new Set<string>();
 
-function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-abstract class Metric {
-  protected readonly series = new Map<string, Series>();
   constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'gauge' | 'histogram',
+    private readonly limit: number,
+    private readonly maxLength = 128,
   ) {}
-  protected add(labels: Labels, delta: number): void {
-    const key = labelKey(labels);
-    const current = this.series.get(key) ?? { labels, value: 0 };
-    current.value += delta;
-    this.series.set(key, current);
-  }
-  render(): string {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...this.lines()].join('\n');
-  }
-  protected lines(): string[] {
-    return [...this.series.values()].map((s) => `${this.name}${formatLabels(s.labels)} ${s.value}`);
+
+  valueOf(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.limit || value.length > this.maxLength) return OTHER_LABEL_VALUE;
+    this.seen.add(value);
+    return value;
   }
 }
-
-export class Counter extends Metric {
-  constructor(name: string, help: string) {
-    super(name, help, 'counter');
-  }
-  inc(labels: Labels = {}, value = 1): void {
-    this.add(labels, value);
-  }
-}
-
-export class Gauge extends Metric {
-  constructor(name: string, help: string) {
-    super(name, help, 'gauge');
-  }
-  inc(labels: Labels = {}): void {
-    this.add(labels, 1);
-  }
-  dec(labels: Labels = {}): void {
-    this.add(labels, -1);
-  }
-}
-
-export class Histogram extends Metric {
-  private readonly observations = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(
-    name: string,
-    help: string,
-    readonly buckets: number[],
-  ) {
-    super(name, help, 'histogram');
-  }
-  observe(labels: Labels, value: number): void {
-    const key = labelKey(labels);
-    const entry = this.observations.get(key) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-    this.buckets.forEach((bound, i) => {
-      if (value <= bound) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
-    });
-    entry.sum += value;
-    entry.count += 1;
-    this.observations.set(key, entry);
-  }
-  protected override lines(): string[] {
-    return [...this.observations.values()].flatMap(({ labels, counts, sum, count }) => [
-      ...this.buckets.map((bound, i) => `${this.name}_bucket${formatLabels({ ...labels, le: String(bound) })} ${counts[i] ?? 0}`),
-      `${this.name}_bucket${formatLabels({ ...labels, le: '+Inf' })} ${count}`,
-      `${this.name}_sum${formatLabels(labels)} ${sum}`,
-      `${this.name}_count${formatLabels(labels)} ${count}`,
-    ]);
-  }
-}
-
-export class MetricsRegistry {
-  private readonly metrics: Metric[] = [];
-  register<M extends Metric>(metric: M): M {
-    this.metrics.push(metric);
-    return metric;
-  }
-  render(): string {
-    return `${this.metrics.map((m) => m.render()).join('\n')}\n`;
-  }
-}
-
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -73,8 +73,8 @@ describe('what a request costs in the embedded default', () => {
     dir = await mkdtemp(join(tmpdir(), 'e2e-measure-'));
     system = await startEmbedded({ dir });
     publicPort = portFor(system.endpoints.clusters.public.kubeconfig, 'test-public');
-    const pipeline = parse(await readFile('examples/pipeline.yaml', 'utf8')) as { metadata: { namespace: string } };
-    await portFor(system.endpoints.clusters.internal.kubeconfig, 'test-internal').create(PIPELINES, pipeline.metadata.namespace, pipeline);
+    const pipeline = parse(await readFile('examples/pipeline.yaml', 'utf8')) as object;
+    await portFor(system.endpoints.clusters.internal.kubeconfig, 'test-internal').create(PIPELINES, 'default', pipeline);
     example = parse(await readFile('examples/internalrequest.yaml', 'utf8')) as typeof example;
     completions = await watchCompletions(system.endpoints.clusters.public.kubeconfig, 'default');
   });

@@ -7,7 +7,10 @@ import { createClusterPort } from '../../shared/kube/index.js';
 import { startTestApiServer } from '../support/test-api-server.js';
 import type { ClusterPort } from '../../shared/kube/index.js';
 
+/** Where the config lives (SERVICE_NAMESPACE). */
 export const SERVICE_NAMESPACE = 'internal-services';
+/** Where the functions create and look for PipelineRuns (PIPELINE_RUN_NAMESPACE): not the config's namespace, as in knative/private. */
+export const PIPELINE_RUN_NAMESPACE = 'internal-services-pipelines';
 export const TENANT = 'team-a';
 export const OTHER_TENANT = 'team-b';
 
@@ -39,7 +42,7 @@ export async function startClusters(options: { publicCrdFiles?: string[] } = {})
   const internalServer = await startTestApiServer({
     name: 'internal',
     crdFiles: [...crds, 'local/crds/tekton.yaml'],
-    namespaces: [SERVICE_NAMESPACE],
+    namespaces: [SERVICE_NAMESPACE, PIPELINE_RUN_NAMESPACE],
   });
   const dir = await mkdtemp(join(tmpdir(), 'functions-test-'));
   await publicServer.writeKubeconfig(join(dir, 'remote'));
@@ -48,6 +51,7 @@ export async function startClusters(options: { publicCrdFiles?: string[] } = {})
     REMOTE_KUBECONFIG: join(dir, 'remote'),
     KUBECONFIG: join(dir, 'internal'),
     SERVICE_NAMESPACE,
+    PIPELINE_RUN_NAMESPACE,
     CONFIG_TTL_SECONDS: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });

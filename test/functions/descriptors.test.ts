@@ -47,7 +47,7 @@ describe('function descriptors (what Triggers must route to each function)', () 
       consumes: [{ type: 'dev.knative.sources.ping' }],
       emits: ['dev.knative.apiserver.resource.add', 'dev.konflux.internalrequest.deleting.v1', 'dev.konflux.internalrequest.completed.v1'],
     },
-  ])('$name consumes and emits the events of ARCHITECTURE.md "Domain events"', ({ descriptor, name, consumes, emits }) => {
+  ])('$name consumes and emits the events of docs/api.md "Events and the functions"', ({ descriptor, name, consumes, emits }) => {
     expect(descriptor).toEqual({ name, consumes, emits });
   });
 });

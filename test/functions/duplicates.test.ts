@@ -4,7 +4,7 @@ import '../../functions/index.js';
 import { FINALIZER, PIPELINE_RUNS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED } from '../../shared/events/index.js';
-import { SERVICE_NAMESPACE, TENANT, createRequest, deliver, objectEvent, readRequest, readRun, setConfig, setRunStatus, startClusters } from './harness.js';
+import { PIPELINE_RUN_NAMESPACE, TENANT, createRequest, deliver, objectEvent, readRequest, readRun, setConfig, setRunStatus, startClusters } from './harness.js';
 import type { Clusters, Delivery } from './harness.js';
 
 const COPIES = 20;
@@ -34,7 +34,7 @@ describe(`the same event delivered ${COPIES} times concurrently`, () => {
 
     const admitted = admissions[0]?.reply as CloudEvent<unknown>;
     expect(statuses(await deliverConcurrently('pipelinerun-creator', admitted))).toEqual([204]);
-    const runs = await clusters.internal.list(PIPELINE_RUNS, SERVICE_NAMESPACE, {
+    const runs = await clusters.internal.list(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, {
       labelSelector: 'internal-services.appstudio.openshift.io/name=duplicated',
     });
     expect(runs).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { CONFIG_NAME, INTERNAL_REQUESTS, INTERNAL_SERVICES_CONFIGS, PIPELINE_RUNS } from '../../shared/api/index.js';
 import type { InternalRequest, PipelineRun } from '../../shared/api/index.js';
-import { SERVICE_NAMESPACE, TENANT } from './clusters.js';
+import { PIPELINE_RUN_NAMESPACE, SERVICE_NAMESPACE, TENANT } from './clusters.js';
 import type { Clusters } from './clusters.js';
 
 export async function setConfig(clusters: Clusters, spec: object): Promise<void> {
@@ -49,7 +49,7 @@ export function runName(ir: InternalRequest): string {
 }
 
 export async function readRun(clusters: Clusters, ir: InternalRequest): Promise<PipelineRun | undefined> {
-  return clusters.internal.get<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE, runName(ir));
+  return clusters.internal.get<PipelineRun>(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName(ir));
 }
 
 /** What Tekton writes while a run goes, and when it ends. */
@@ -65,6 +65,6 @@ export async function setRunStatus(
     conditions: [{ type: 'Succeeded', status: state.status, reason: state.reason, message: state.message ?? '', lastTransitionTime: now }],
     ...(done ? { completionTime: now, results: state.results ?? [] } : {}),
   };
-  return clusters.internal.patchStatus<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE, runName(ir), { merge: { status } });
+  return clusters.internal.patchStatus<PipelineRun>(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName(ir), { merge: { status } });
 }
 

@@ -5,7 +5,7 @@ import { FINALIZER, INTERNAL_REQUESTS } from '../../shared/api/index.js';
 import type { InternalRequest } from '../../shared/api/index.js';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING } from '../../shared/events/index.js';
 import {
-  SERVICE_NAMESPACE,
+  PIPELINE_RUN_NAMESPACE,
   TENANT,
   countCalls,
   createRequest,
@@ -68,7 +68,7 @@ describe('InternalRequest lifecycle through the four functions', () => {
     const run = await readRun(clusters, created);
     expect(run?.metadata.labels).toMatchObject({ 'internal-services.appstudio.openshift.io/name': 'happy' });
     const running = (await readRequest(clusters, created)) as InternalRequest;
-    expect(running.status).toMatchObject({ pipelineRun: `${SERVICE_NAMESPACE}/${runName(created)}`, conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running' }] });
+    expect(running.status).toMatchObject({ pipelineRun: `${PIPELINE_RUN_NAMESPACE}/${runName(created)}`, conditions: [{ type: 'Succeeded', status: 'False', reason: 'Running' }] });
     expect(running.status?.startTime).toEqual(expect.any(String));
 
     const started = await setRunStatus(clusters, created, { status: 'Unknown', reason: 'Running' });
@@ -78,7 +78,7 @@ describe('InternalRequest lifecycle through the four functions', () => {
     const finished = await setRunStatus(clusters, created, { status: 'True', reason: 'Succeeded', results });
     const relayed = await step('status-relay (done)', () => deliver('status-relay', objectEvent('update', finished, clusters.internalServer)));
     const completed = replyOf(relayed, INTERNAL_REQUEST_COMPLETED);
-    expect(completed.data).toEqual({ namespace: TENANT, name: 'happy', uid: created.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(created)}` });
+    expect(completed.data).toEqual({ namespace: TENANT, name: 'happy', uid: created.metadata.uid, pipelineRun: `${PIPELINE_RUN_NAMESPACE}/${runName(created)}` });
     const succeeded = (await readRequest(clusters, created)) as InternalRequest;
     expect(succeeded.status).toMatchObject({ results: { SIGNATURE: 'sig-1' }, conditions: [{ status: 'True', reason: 'Succeeded' }] });
     expect(succeeded.status?.conditions).toHaveLength(1);
@@ -94,6 +94,12 @@ describe('InternalRequest lifecycle through the four functions', () => {
     const perFunction = Object.entries(steps).map(([label, calls]) => `  ${label}: ${total(calls)} (${JSON.stringify(calls)})`);
     const all = Object.values(steps).reduce((sum, calls) => sum + total(calls), 0);
     console.log(`API calls for one InternalRequest over the happy path: ${all}\n${perFunction.join('\n')}`);
+    // 14 before ADR 0014, now 8, config reads aside (a process caches its config; these tests change it):
+    // admission 1 (the finalizer on the event's copy), pipelinerun-creator 3 (read, create, Running),
+    // status-relay 2 for the finished run (read it, write the status unread) and none for the others,
+    // cleanup 2 (read the request, delete the run its uid names).
+    const configReads = Object.values(steps).reduce((sum, calls) => sum + (calls['internal get internalservicesconfigs'] ?? 0), 0);
+    expect(all - configReads).toBe(8);
   });
 
   it('when the run fails after a task wrote result=Success, then the request is Failed with the run message and a completionTime, and hands back no results', async () => {
@@ -136,7 +142,7 @@ describe('InternalRequest lifecycle through the four functions', () => {
 
     // Once Tekton has stopped it, the run of the deleted request is removed like any finished run (with its workspace claim).
     const stopped = replyOf(await finishRun(ir, { status: 'False', reason: 'Cancelled', message: 'PipelineRun "x" was cancelled' }), INTERNAL_REQUEST_COMPLETED);
-    expect(stopped.data).toEqual({ namespace: TENANT, name: 'deleted', uid: ir.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(ir)}` });
+    expect(stopped.data).toEqual({ namespace: TENANT, name: 'deleted', uid: ir.metadata.uid, pipelineRun: `${PIPELINE_RUN_NAMESPACE}/${runName(ir)}` });
     expect((await deliver('cleanup', stopped)).status).toBe(204);
     expect(await readRun(clusters, ir)).toBeUndefined();
   });

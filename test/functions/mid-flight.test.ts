@@ -4,7 +4,7 @@ import '../../functions/index.js';
 import { PIPELINE_RUNS } from '../../shared/api/index.js';
 import type { Condition, InternalRequest, PipelineRun } from '../../shared/api/index.js';
 import { INTERNAL_REQUEST_ADMITTED } from '../../shared/events/index.js';
-import { SERVICE_NAMESPACE, TENANT, createRequest, deliver, objectEvent, readRequest, readRun, runName, setConfig, setRunStatus, startClusters } from './harness.js';
+import { PIPELINE_RUN_NAMESPACE, TENANT, createRequest, deliver, objectEvent, readRequest, readRun, runName, setConfig, setRunStatus, startClusters } from './harness.js';
 import type { Clusters } from './harness.js';
 
 let clusters: Clusters;
@@ -46,7 +46,7 @@ describe('a running request is never judged again', () => {
     const created = await createRequest(clusters, 'admitted-twice');
     const admitted = await admit(created);
     expect((await deliver('pipelinerun-creator', admitted)).status).toBe(204);
-    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, runName(created));
+    await clusters.internal.delete(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName(created));
 
     expect((await deliver('pipelinerun-creator', admitted)).status).toBe(204);
     expect(await readRun(clusters, created)).toBeUndefined();
@@ -58,7 +58,7 @@ describe('the PipelineRun of a running request deleted by someone else', () => {
     const created = await createRequest(clusters, 'run-deleted');
     expect((await deliver('pipelinerun-creator', await admit(created))).status).toBe(204);
     const run = (await readRun(clusters, created)) as PipelineRun;
-    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, runName(created));
+    await clusters.internal.delete(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName(created));
 
     expect((await deliver('status-relay', objectEvent('delete', run, clusters.internalServer))).status).toBe(204);
     const failed = (await readRequest(clusters, created)) as InternalRequest;
@@ -66,7 +66,7 @@ describe('the PipelineRun of a running request deleted by someone else', () => {
       expect.objectContaining({
         status: 'False',
         reason: 'Failed',
-        message: `the PipelineRun ${SERVICE_NAMESPACE}/${runName(created)} was deleted before it finished`,
+        message: `the PipelineRun ${PIPELINE_RUN_NAMESPACE}/${runName(created)} was deleted before it finished`,
       }),
     ]);
     expect(failed.status?.completionTime).toEqual(expect.any(String));

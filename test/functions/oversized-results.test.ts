@@ -61,13 +61,15 @@ describe('results too large for a request status', () => {
   });
 
   // 413 and the 500 are what kube-apiserver 1.32 answers for a body over 3 MiB and an object over etcd's 1.5 MiB.
+  // A server refuses the same results every time they are sent: first in the status-relay's write without
+  // a read (ADR 0014), then in the write after it has read the request; the status without them is stored.
   it.each([
     { answer: '413 RequestEntityTooLarge', code: 413, reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' },
     { answer: '422 Invalid', code: 422, reason: 'Invalid', message: 'InternalRequest.appstudio.redhat.com "x" is invalid: status.results: Too many' },
     { answer: "500 with etcd's size refusal", code: 500, reason: '', message: 'etcdserver: request is too large' },
   ])('when the API server refuses the final status ($answer), then it is written again without results, saying so, and the request completes', async ({ code, reason, message }) => {
     const ir = await startRequest(`refused-${code}`);
-    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 1, code, reason, message });
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 2, code, reason, message });
     const { relayed, request } = await succeedWithMegabytes(ir);
     expect(relayed.reply?.type).toBe(INTERNAL_REQUEST_COMPLETED);
     expect(request.status?.results).toBeUndefined();
@@ -83,7 +85,8 @@ describe('results too large for a request status', () => {
 
   it('when the status without results is refused too, then the answer is an error the broker retries, and the request is unchanged', async () => {
     const ir = await startRequest('refused-twice');
-    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 2, code: 422, reason: 'Invalid' });
+    // Refused with the results (twice, see above) and then without them.
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 3, code: 422, reason: 'Invalid' });
     const { relayed, request } = await succeedWithMegabytes(ir);
     expect(relayed.status).toBe(500);
     expect(request.status?.conditions?.[0]).toMatchObject({ reason: 'Running' });
@@ -91,7 +94,8 @@ describe('results too large for a request status', () => {
 
   it('when a failed run is refused its status, then there are no results to leave out and the refusal is answered as before', async () => {
     const ir = await startRequest('failed-refused');
-    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 1, code: 413, reason: 'RequestEntityTooLarge' });
+    // Refused without a read, then after the read (see above).
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests/status', count: 2, code: 413, reason: 'RequestEntityTooLarge' });
     const run = await setRunStatus(clusters, ir, { status: 'False', reason: 'Failed', message: 'boom', results: RESULTS });
     expect((await deliver('status-relay', objectEvent('update', run, clusters.internalServer))).status).toBe(500);
   });

@@ -11,7 +11,7 @@ import type { InternalRequest } from '../../shared/api/index.js';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING } from '../../shared/events/index.js';
 import { readFixture } from '../support/apiserversource-fixtures.js';
 import type { RecordedDelivery } from '../support/apiserversource-fixtures.js';
-import { SERVICE_NAMESPACE, TENANT, deliver, objectEvent, post, readRequest, readRun, setConfig, startClusters } from './harness.js';
+import { PIPELINE_RUN_NAMESPACE, TENANT, deliver, objectEvent, post, readRequest, readRun, setConfig, startClusters } from './harness.js';
 import type { Clusters } from './harness.js';
 
 let clusters: Clusters;
@@ -63,7 +63,7 @@ function requestOfRun(run: Record<string, unknown>): Record<string, unknown> {
 /** Tekton writes the status recording `index` shows; then that recorded update is delivered to status-relay. */
 async function relayRecordedUpdate(replay: Replay, runName: string, index: number): Promise<{ status: number; reply?: string }> {
   const recorded = replay.object(index) as { status: unknown };
-  await clusters.internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, runName, { merge: { status: recorded.status } });
+  await clusters.internal.patchStatus(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName, { merge: { status: recorded.status } });
   const update = replay.delivery(index);
   const relayed = await post('status-relay', update.headers, update.body);
   return { status: relayed.status, ...(relayed.reply ? { reply: relayed.reply.type } : {}) };
@@ -96,10 +96,12 @@ describe('the functions, fed the events the real ApiServerSource sent', () => {
   it('when status-relay gets the recorded updates and delete of a run, then the request runs, succeeds with the run\'s result, and the run\'s deletion changes nothing', async () => {
     const recording = readFixture('pipelineruns').deliveries;
     const replay = await replayOf(recording, requestOfRun);
-    const runName = (replay.object(0)['metadata'] as { name: string }).name;
+    const recordedRun = (replay.object(0)['metadata'] as { name: string; namespace: string });
+    const runName = recordedRun.name;
     const admitted = await deliver('admission', objectEvent('add', replay.ir, clusters.publicServer));
     expect((await deliver('pipelinerun-creator', admitted.reply as NonNullable<typeof admitted.reply>)).status).toBe(204);
-    expect((await readRun(clusters, replay.ir))?.metadata.name).toBe(runName);
+    // The recording's run must be where pipelinerun-creator puts runs here, or the replayed events name a run this cluster lacks.
+    expect({ namespace: PIPELINE_RUN_NAMESPACE, name: (await readRun(clusters, replay.ir))?.metadata.name }).toEqual({ namespace: recordedRun.namespace, name: runName });
 
     expect(await relayRecordedUpdate(replay, runName, 1)).toEqual({ status: 204 });
     expect((await readRequest(clusters, replay.ir))?.status?.conditions?.[0]?.reason).toBe('Running');
@@ -108,7 +110,7 @@ describe('the functions, fed the events the real ApiServerSource sent', () => {
     expect(done?.status?.conditions?.[0]).toMatchObject({ type: 'Succeeded', status: 'True', reason: 'Succeeded' });
     expect(done?.status?.results).toEqual({ message: 'Hello, world!' });
 
-    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, runName);
+    await clusters.internal.delete(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName);
     const gone = replay.delivery(3);
     expect(typeOf(gone)).toBe('dev.knative.apiserver.resource.delete');
     expect((await post('status-relay', gone.headers, gone.body)).status).toBe(204);

@@ -6,13 +6,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudEvent } from 'cloudevents';
 import '../../functions/index.js';
-import { FINALIZER, INTERNAL_REQUESTS, PIPELINE_RUNS } from '../../shared/api/index.js';
-import type { InternalRequest } from '../../shared/api/index.js';
+import { FINALIZER, INTERNAL_REQUESTS, InternalServicesConfigSpecSchema, PIPELINE_RUNS } from '../../shared/api/index.js';
+import type { InternalRequest, PipelineRun } from '../../shared/api/index.js';
+import { buildPipelineRun } from '../../shared/core/index.js';
 import { INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_COMPLETED, INTERNAL_REQUEST_DELETING, PING, RESOURCE_ADD } from '../../shared/events/index.js';
 import { startEmittedEvents } from './emitted-events.js';
 import type { EmittedEvents } from './emitted-events.js';
 import {
   OTHER_TENANT,
+  PIPELINE_RUN_NAMESPACE,
   SERVICE_NAMESPACE,
   TENANT,
   countCalls,
@@ -140,7 +142,7 @@ describe('resync: each lost event is repaired by the path it was meant for', () 
     const { events, calls } = await sweep();
     expect((await readRequest(clusters, ir))?.status).toMatchObject({ results: { SIGNATURE: 'sig-9' }, conditions: [{ status: 'True', reason: 'Succeeded' }] });
     expect(about(events, INTERNAL_REQUEST_COMPLETED, 'lost-update').data).toEqual({
-      namespace: TENANT, name: 'lost-update', uid: ir.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(ir)}`,
+      namespace: TENANT, name: 'lost-update', uid: ir.metadata.uid, pipelineRun: `${PIPELINE_RUN_NAMESPACE}/${runName(ir)}`,
     });
     expect(calls).toMatchObject({ 'internal get pipelineruns': 1, 'public patch internalrequests/status': 1 });
     expect((await deliver('cleanup', about(events, INTERNAL_REQUEST_COMPLETED, 'lost-update'))).status).toBe(204);
@@ -149,10 +151,10 @@ describe('resync: each lost event is repaired by the path it was meant for', () 
 
   it('when the run of a Running request was deleted unseen, then the sweep fails the request saying so, and announces nothing', async () => {
     const ir = await running('lost-delete');
-    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, runName(ir));
+    await clusters.internal.delete(PIPELINE_RUNS, PIPELINE_RUN_NAMESPACE, runName(ir));
     const { emitted } = await sweep();
     expect((await readRequest(clusters, ir))?.status?.conditions?.[0]).toMatchObject({
-      status: 'False', reason: 'Failed', message: `the PipelineRun ${SERVICE_NAMESPACE}/${runName(ir)} was deleted before it finished`,
+      status: 'False', reason: 'Failed', message: `the PipelineRun ${PIPELINE_RUN_NAMESPACE}/${runName(ir)} was deleted before it finished`,
     });
     expect(emitted.filter((e) => e.endsWith(' lost-delete'))).toEqual([]);
   });
@@ -179,7 +181,7 @@ describe('resync: each lost event is repaired by the path it was meant for', () 
     await setRunStatus(clusters, ir, { status: 'True', reason: 'Succeeded' });
     const { events } = await sweep();
     const completed = about(events, INTERNAL_REQUEST_COMPLETED, 'orphaned');
-    expect(completed.data).toEqual({ namespace: TENANT, name: 'orphaned', uid: ir.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${runName(ir)}` });
+    expect(completed.data).toEqual({ namespace: TENANT, name: 'orphaned', uid: ir.metadata.uid, pipelineRun: `${PIPELINE_RUN_NAMESPACE}/${runName(ir)}` });
     expect((await deliver('cleanup', completed)).status).toBe(204);
     expect(await readRun(clusters, ir)).toBeUndefined();
   });
@@ -232,5 +234,53 @@ describe('resync: a repair that cannot be made now waits for the next sweep', ()
     } finally {
       process.env.K_SINK = sinkUrl;
     }
+  });
+});
+
+describe('resync and cleanup: a run in flight across the upgrade that set PIPELINE_RUN_NAMESPACE (ADR 0011)', () => {
+  /** Running, its run in the service namespace and named in its status, as the functions left it before the setting. */
+  async function runningBeforeUpgrade(name: string): Promise<{ ir: InternalRequest; run: string }> {
+    const created = await createRequest(clusters, name);
+    expect((await deliver('admission', objectEvent('add', created, clusters.publicServer))).reply?.type).toBe(INTERNAL_REQUEST_ADMITTED);
+    const manifest = buildPipelineRun(created, InternalServicesConfigSpecSchema.parse({ allowList: [TENANT] }), SERVICE_NAMESPACE);
+    await clusters.internal.create(PIPELINE_RUNS, SERVICE_NAMESPACE, manifest);
+    const startTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const status = { pipelineRun: `${SERVICE_NAMESPACE}/${manifest.metadata.name}`, startTime, conditions: [{ ...SUCCEEDED, status: 'False', reason: 'Running', lastTransitionTime: startTime }] };
+    await clusters.remote.patchStatus(INTERNAL_REQUESTS, TENANT, name, { merge: { status } });
+    return { ir: (await readRequest(clusters, created)) as InternalRequest, run: manifest.metadata.name };
+  }
+
+  const oldRun = (name: string): Promise<PipelineRun | undefined> => clusters.internal.get<PipelineRun>(PIPELINE_RUNS, SERVICE_NAMESPACE, name);
+
+  it('when it finishes, then a sweep relays it from where the request\'s status says, and cleanup deletes it there; while it goes, a sweep only looks at it', async () => {
+    const { ir, run } = await runningBeforeUpgrade('in-flight');
+    const going = await sweep();
+    expect(going.emitted.filter((e) => e.endsWith(' in-flight'))).toEqual([]);
+    expect(going.calls).toMatchObject({ 'internal get pipelineruns': 1 });
+    expect((await readRequest(clusters, ir))?.status?.conditions?.[0]?.reason).toBe('Running');
+
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await clusters.internal.patchStatus(PIPELINE_RUNS, SERVICE_NAMESPACE, run, {
+      merge: { status: { startTime: now, completionTime: now, conditions: [{ ...SUCCEEDED, lastTransitionTime: now }], results: [{ name: 'SIGNATURE', value: 'old-sig' }] } },
+    });
+    const { events } = await sweep();
+    expect((await readRequest(clusters, ir))?.status).toMatchObject({ results: { SIGNATURE: 'old-sig' }, conditions: [{ status: 'True', reason: 'Succeeded' }] });
+    const completed = about(events, INTERNAL_REQUEST_COMPLETED, 'in-flight');
+    expect(completed.data).toEqual({ namespace: TENANT, name: 'in-flight', uid: ir.metadata.uid, pipelineRun: `${SERVICE_NAMESPACE}/${run}` });
+    expect((await deliver('cleanup', completed)).status).toBe(204);
+    expect(await oldRun(run)).toBeUndefined();
+    expect(await readRun(clusters, ir)).toBeUndefined();
+  });
+
+  it('when its request is deleted, then cleanup cancels it where it is and releases the request, and no run is made in the new namespace', async () => {
+    const { ir, run } = await runningBeforeUpgrade('in-flight-deleted');
+    await clusters.remote.delete(INTERNAL_REQUESTS, TENANT, 'in-flight-deleted');
+    const deleting = await deliver('admission', objectEvent('update', (await readRequest(clusters, ir)) as InternalRequest, clusters.publicServer));
+    expect(deleting.reply?.type).toBe(INTERNAL_REQUEST_DELETING);
+    expect((await deliver('cleanup', deleting.reply as CloudEvent<unknown>)).status).toBe(204);
+    expect((await oldRun(run))?.spec).toMatchObject({ status: 'Cancelled' });
+    expect(await readRequest(clusters, ir)).toBeUndefined();
+    expect(await readRun(clusters, ir)).toBeUndefined();
+    await clusters.internal.delete(PIPELINE_RUNS, SERVICE_NAMESPACE, run);
   });
 });

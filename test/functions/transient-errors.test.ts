@@ -25,7 +25,8 @@ describe('transient failures answer with a status the broker retries', () => {
   ])('when the remote API server answers $code, then $expected and the retry succeeds', async ({ code, expected }) => {
     const ir = await createRequest(clusters, `remote-${code}`);
     const event = objectEvent('add', ir, clusters.publicServer);
-    clusters.publicServer.faults.failNext({ verb: 'get', resource: 'internalrequests', count: 1, code });
+    // Admission's first call for a new request is the finalizer patch on the event's copy (no read first).
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests', count: 1, code });
     expect((await deliver('admission', event)).status).toBe(expected);
     expect((await readRequest(clusters, ir))?.metadata.finalizers).toBeUndefined();
     expect((await deliver('admission', event)).status).toBe(200);
@@ -34,7 +35,8 @@ describe('transient failures answer with a status the broker retries', () => {
   it('when a write keeps meeting 409 Conflict, then 409 after three tries, and the broker retry succeeds', async () => {
     const ir = await createRequest(clusters, 'conflicted');
     const event = objectEvent('add', ir, clusters.publicServer);
-    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests', count: 3, code: 409, reason: 'Conflict' });
+    // Each try writes twice: the finalizer on the event's copy, then, refused, on what it read.
+    clusters.publicServer.faults.failNext({ verb: 'patch', resource: 'internalrequests', count: 6, code: 409, reason: 'Conflict' });
     expect((await deliver('admission', event)).status).toBe(409);
     expect(clusters.publicServer.requests.count({ verb: 'patch', resource: 'internalrequests' })).toBeGreaterThanOrEqual(3);
     expect((await deliver('admission', event)).reply?.type).toBe(INTERNAL_REQUEST_ADMITTED);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
+import { BUNDLE_DIR, WATCHER_BUNDLE, bundleEntries } from '../../functions/bundle.js';
 import { isIgnored, parseDockerfile, readDockerfile } from './support/dockerfile.js';
 import type { Stage } from './support/dockerfile.js';
 import { importGraph } from './support/import-graph.js';
@@ -7,22 +8,23 @@ import { importGraph } from './support/import-graph.js';
 const stages = readDockerfile();
 const dockerignore = readFileSync('.dockerignore', 'utf8');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
-const tsconfigBuild = JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { include: string[] };
+const entries = bundleEntries();
 
 const build = stages[0] as Stage;
 const runtime = stages.at(-1) as Stage;
 const args = (stage: Stage, keyword: string): string[] => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 const entrypoint = (): string[] => JSON.parse(args(runtime, 'ENTRYPOINT')[0] ?? '[]') as string[];
-/** `dist/x/y.js` is where tsc (rootDir ".", outDir "dist") writes `x/y.ts`. */
-const sourceOf = (built: string): string => built.replace(/^(\/app\/)?dist\//, '').replace(/\.js$/, '.ts');
-/** Directories the runtime stage copies from the build stage, e.g. `dist/functions`. */
-const copiedDist = (): string[] => args(runtime, 'COPY').filter((a) => a.startsWith('--from=')).map((a) => a.split(/\s+/)[2] ?? '');
+/** What the runtime stage copies from the build stage, e.g. `dist/bundles`. */
+const copiedFromBuild = (): string[] => args(runtime, 'COPY').filter((a) => a.startsWith('--from=')).map((a) => a.split(/\s+/)[1] ?? '');
+/** Folders the build stage copies into its context before it bundles, e.g. `shared`. */
+const copiedSources = (): string[] => args(build, 'COPY').flatMap((a) => a.split(/\s+/).slice(0, -1));
 
 describe('Dockerfile: one small image for the functions and the remote watcher', () => {
-  it('when the image is built, then a build stage compiles with npm ci && npm run build', () => {
+  it('when the image is built, then a build stage bundles with npm ci && npm run bundle, and the image takes only the bundles from it', () => {
     expect(stages).toHaveLength(2);
     expect(build.name).toBe('build');
-    expect(args(build, 'RUN')).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run build']));
+    expect(args(build, 'RUN')).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run bundle']));
+    expect(copiedFromBuild()).toEqual([`/app/${BUNDLE_DIR}`]);
   });
 
   it('when the image runs, then only production dependencies are installed', () => {
@@ -35,12 +37,9 @@ describe('Dockerfile: one small image for the functions and the remote watcher',
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
   });
 
-  it('when a function starts, then functions-framework loads the compiled functions/index.ts', () => {
-    const [binary, ...options] = entrypoint();
-    expect(binary).toMatch(/node_modules\/\.bin\/functions-framework$/);
-    const source = options.find((o) => o.startsWith('--source='))?.slice('--source='.length) ?? '';
-    expect(source).toBe('dist/functions/index.js');
-    expect(existsSync(sourceOf(source))).toBe(true);
+  it('when a workload starts, then node runs the bundle its manifest names (knative/: test/knative/workloads.test.ts)', () => {
+    expect(entrypoint()).toEqual(['node']);
+    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['admission', 'pipelinerun-creator', 'status-relay', 'cleanup', 'resync', WATCHER_BUNDLE]));
   });
 
   it('when both stages pick a Node.js image, then it is the major version package.json requires', () => {
@@ -56,15 +55,14 @@ describe('Dockerfile: one small image for the functions and the remote watcher',
     }
   });
 
-  it.each([['functions/index.ts'], ['sources/remote-source/main.ts']])('when %s runs in the image, then every file it loads was copied and compiled', (entry) => {
+  it.each(Object.entries(entries))('when the bundle %s is built in the image, then every file of %s was copied into the build stage', (_name, entry) => {
     const { files } = importGraph(entry);
-    const built = copiedDist().map((dir) => sourceOf(`${dir}/`));
-    const missing = files.filter((file) => !built.some((dir) => file.startsWith(dir)) || isIgnored(dockerignore, file) || !tsconfigBuild.include.some((dir) => file.startsWith(`${dir}/`)));
+    const missing = files.filter((file) => !copiedSources().some((dir) => file.startsWith(`${dir}/`)) || isIgnored(dockerignore, file));
     expect(missing).toEqual([]);
     expect(files.length).toBeGreaterThan(1);
   });
 
-  it.each([['functions/index.ts'], ['sources/remote-source/main.ts']])('when %s runs in the image, then every package it imports is a production dependency', (entry) => {
+  it.each(Object.values(entries))('when %s runs in the image, then every package it imports is a production dependency', (entry) => {
     const devOnly = importGraph(entry).packages.filter((name) => !(name in pkg.dependencies));
     expect(devOnly).toEqual([]);
   });

@@ -4,6 +4,11 @@
  * reading is cut off once its unsent backlog passes a bound, as the watch cache drops an unresponsive
  * watcher (the client then watches again from the last resourceVersion it saw): nothing buffers
  * without limit.
+ *
+ * Lines are gathered and written once per turn of the event loop (setImmediate): every write is a socket
+ * write, and on loopback the kernel's delivery to the reader is most of an API server's CPU
+ * (docs/performance.md), so the events of one turn (a burst of creates, an initial list) go out as one
+ * chunk. Node's own corking joins only the writes of one tick.
  */
 import type { ServerResponse } from 'node:http';
 import { toTable, wantsTable } from '../tables.js';
@@ -35,6 +40,15 @@ export function openStream(call: Call, res: ServerResponse): WatchStream {
   const table = wantsTable(call.headers.accept);
   let firstTable = true;
   const open = (): boolean => !res.writableEnded && !res.destroyed;
+  let pending = '';
+  let flushing: NodeJS.Immediate | undefined;
+  const flush = (): void => {
+    flushing = undefined;
+    if (pending === '' || !open()) return;
+    const chunk = pending;
+    pending = '';
+    res.write(chunk);
+  };
   return {
     write(type, object) {
       if (!open()) return;
@@ -45,12 +59,21 @@ export function openStream(call: Call, res: ServerResponse): WatchStream {
       }
       const body = object !== null && typeof object === 'object' && !table && 'metadata' in object && type !== 'BOOKMARK'
         ? objectJson(object as KubeObject) : JSON.stringify(object);
-      res.write(`{"type":"${type}","object":${body}}\n`);
+      pending += `{"type":"${type}","object":${body}}\n`;
+      flushing ??= setImmediate(flush);
     },
     get overloaded() {
-      return res.writableLength > MAX_BACKLOG_BYTES;
+      return res.writableLength + pending.length > MAX_BACKLOG_BYTES;
     },
-    end: () => { if (open()) res.end(); },
-    destroy: () => res.destroy(),
+    end: () => {
+      if (flushing !== undefined) clearImmediate(flushing);
+      flush();
+      if (open()) res.end();
+    },
+    destroy: () => {
+      if (flushing !== undefined) clearImmediate(flushing);
+      pending = '';
+      res.destroy();
+    },
   };
 }
