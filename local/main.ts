@@ -23,12 +23,21 @@ function optionsFromArgs(): EmbeddedOptions {
   }
 }
 
-/** The first signal stops everything in order; a second one gives up waiting. */
+/**
+ * A Ctrl-C can arrive more than once: the terminal signals the whole process group, and npm passes the
+ * signal on to its child as well. Copies within this window are one Ctrl-C.
+ */
+const SAME_SIGNAL_MS = 1000;
+
+/** The first signal stops everything in order; another one, a second later or more, gives up waiting. */
 function stopOnSignals(started: Promise<EmbeddedSystem>): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) fail(1, `${signal} again: exiting without waiting for the rest to stop`);
-    stopping = true;
+    if (firstAt !== undefined) {
+      if (performance.now() - firstAt < SAME_SIGNAL_MS) return;
+      fail(1, `${signal} again: exiting without waiting for the rest to stop`);
+    }
+    firstAt = performance.now();
     process.stdout.write(`${signal}: stopping\n`);
     started
       .then((system) => system.stop())

@@ -1,5 +1,5 @@
-import { INTERNAL_REQUESTS, apiVersionOf } from '../../shared/api/index.js';
-import type { InternalRequest, InternalServicesConfigSpec } from '../../shared/api/index.js';
+import { INTERNAL_REQUESTS, apiVersionOf, requestKeyOf } from '../../shared/api/index.js';
+import type { InternalRequest, InternalServicesConfigSpec, RequestKey } from '../../shared/api/index.js';
 import { isCompleted, namespacedName, relayRunGone, relayStatus } from '../../shared/core/index.js';
 import type { NamespacedName, OrphanRepair, RequestRepair } from '../../shared/core/index.js';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../../shared/events/index.js';
 import type { FunctionContext } from '../../shared/http/index.js';
 import { ConflictError, ObjectGoneError, patchInternalRequestStatus, readPipelineRun, requestRef, writeRelayedStatus } from '../../shared/kube/index.js';
-import { recordAttemptFinished, resyncRepairsTotal } from '../../shared/observability/index.js';
+import { recordAttemptFinished } from '../../shared/observability/index.js';
 import type { Logger } from '../../shared/observability/index.js';
 import type { Emit } from './event-emitter.js';
 
@@ -34,12 +34,12 @@ export class Repairer {
   ) {}
 
   forRequest(ir: InternalRequest, repair: RequestRepair): Promise<void> {
-    return this.attempt(repair.repair, `${ir.metadata.namespace}/${ir.metadata.name}`, () => this.repairRequest(ir, repair));
+    return this.attempt(repair.repair, `${ir.metadata.namespace}/${ir.metadata.name}`, requestKeyOf(ir), () => this.repairRequest(ir, repair));
   }
 
   forOrphan(repair: Extract<OrphanRepair, { repair: 'announce-completed' }>): Promise<void> {
     const { request, pipelineRun } = repair;
-    return this.attempt('announce-orphan', pipelineRun, () => this.emit(domainEvent(this.name, INTERNAL_REQUEST_COMPLETED, { ...request, pipelineRun })));
+    return this.attempt('announce-orphan', pipelineRun, requestKeyOf(request), () => this.emit(domainEvent(this.name, INTERNAL_REQUEST_COMPLETED, { ...request, pipelineRun })));
   }
 
   /** `announce-add 2, relay 1 (1 raced)`, or `nothing to repair`. */
@@ -79,22 +79,24 @@ export class Repairer {
     if (patch === null) return;
     const current = pr === undefined ? await patchInternalRequestStatus(remote, ir, patch) : await writeRelayedStatus(remote, ir, pr, patch, at);
     if (!isCompleted(current)) return;
-    recordAttemptFinished(current);
+    recordAttemptFinished(this.context.metrics, current);
     if (pr !== undefined && !this.config.debug) {
       await this.emit(domainEvent(this.name, INTERNAL_REQUEST_COMPLETED, { ...requestRef(current), pipelineRun: namespacedName(pr) }));
     }
   }
 
-  private async attempt(repair: string, object: string, work: () => Promise<void>): Promise<void> {
+  /** Makes one repair and logs it under the request's key, so that it shows in that request's story. */
+  private async attempt(repair: string, object: string, requestKey: RequestKey, work: () => Promise<void>): Promise<void> {
     const result = await work().then(
       (): Result => 'done',
       (err: unknown): Result => {
         if (err instanceof ConflictError || err instanceof ObjectGoneError) return 'raced';
-        this.log.log('warn', 'repair failed', { repair, object, error: err instanceof Error ? err.message : String(err) });
+        this.log.log('warn', 'repair failed', { repair, object, ...requestKey, error: err instanceof Error ? err.message : String(err) });
         return 'failed';
       },
     );
-    resyncRepairsTotal.inc({ repair, result });
+    if (result !== 'failed') this.log.log('info', result === 'done' ? 'repaired' : 'repair raced', { repair, object, ...requestKey });
+    this.context.metrics.resyncRepairsTotal.inc({ repair, result });
     const key = result === 'done' ? repair : `${repair} ${result}`;
     this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
   }

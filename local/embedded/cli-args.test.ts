@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseCliArgs, UsageError } from './cli-args.js';
 
-const kubeconfig = join(tmpdir(), 'cli-args-test.kubeconfig');
+const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+const kubeconfig = join(dir, 'test.kubeconfig');
 writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the command line of npm start', () => {
   it('when there are no arguments, then everything runs locally with the defaults', () => {
@@ -45,6 +47,10 @@ describe('the command line of npm start', () => {
     expect(command).toMatchObject({ kind: 'start', options: { clusters: { remoteKubeconfig: kubeconfig }, resyncEveryMs: 120_000 } });
   });
 
+  it('when --allow names tenant namespaces, split by commas or repeated, then each is allowed once, in order', () => {
+    expect(parseCliArgs(['--allow', 'team-a,team-b', '--allow', 'team-c,team-a'])).toMatchObject({ kind: 'start', options: { allow: ['team-a', 'team-b', 'team-c'] } });
+  });
+
   it('when --help is given, then help is asked for', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
   });
@@ -64,6 +70,10 @@ describe('the command line of npm start', () => {
     [['--resync-every', '500ms'], '--resync-every must be a duration'],
     [['--resync-every=-1m'], '--resync-every must be a duration'],
     [['--resync-every'], "Option '--resync-every <value>' argument missing"],
+    [['--allow', 'Team_A'], '--allow takes namespace names; "Team_A" is not one: a lowercase RFC 1123 label'],
+    [['--allow', 'team-a,'], '--allow takes namespace names; "" is not one'],
+    [['--allow', 'x'.repeat(64)], 'must be no more than 63 characters'],
+    [['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', kubeconfig, '--allow', 'team-a'], '--allow sets up the local clusters; on real clusters add the namespace to the allowList'],
     [['--verbose'], "Unknown option '--verbose'"],
     [['stray'], 'stray'],
   ])('when the arguments are %j, then a UsageError says %j', (args, message) => {

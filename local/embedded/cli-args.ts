@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidGoDurationError, parseGoDuration } from '../../shared/core/index.js';
+import { dnsLabelErrors } from '../apiserver/name-rules.js';
 import { PORTS_USED } from './port-plan.js';
 import type { EmbeddedOptions } from './start-embedded.js';
 
@@ -18,6 +19,9 @@ internal), the event sources, the broker, the five functions and a pipeline runn
                                 with the two above: the watcher lists and watches InternalRequests
                                 with this one (the minted watcher.kubeconfig), the functions with
                                 --remote-kubeconfig (functions.kubeconfig); default: the same file
+  --allow <ns>[,<ns>…]          also allow these tenant namespaces (default is always allowed):
+                                adds them to the config's allowList and creates them on both
+                                local clusters, so their Pipelines and requests can go there
   --resync-every <duration>     how often the resync sweep repairs what lost events left undone,
                                 e.g. 30s, 5m (default 60s; at least 1s; 0 runs no sweep)
   --help                        show this text`;
@@ -35,6 +39,7 @@ const OPTIONS = {
   'internal-kubeconfig': { type: 'string' },
   'remote-watcher-kubeconfig': { type: 'string' },
   'resync-every': { type: 'string' },
+  allow: { type: 'string', multiple: true },
   help: { type: 'boolean' },
 } as const;
 
@@ -65,6 +70,20 @@ function resyncEveryOf(text: string | undefined): number | undefined {
   return ms === 0 || ms >= SHORTEST_RESYNC_MS ? ms : refuse();
 }
 
+/** Tenant namespaces from every --allow, split on commas, each a valid namespace name, in order, once. */
+function allowOf(texts: string[] | undefined, realClusters: boolean): string[] | undefined {
+  if (texts === undefined) return undefined;
+  if (realClusters) {
+    throw new UsageError('--allow sets up the local clusters; on real clusters add the namespace to the allowList of the InternalServicesConfig instead');
+  }
+  const names = texts.flatMap((text) => text.split(',')).map((name) => name.trim());
+  for (const name of names) {
+    const problems = dnsLabelErrors(name);
+    if (problems.length > 0) throw new UsageError(`--allow takes namespace names; ${JSON.stringify(name)} is not one: ${problems.join('; ')}`);
+  }
+  return [...new Set(names)];
+}
+
 function clustersOf(remote: string | undefined, internal: string | undefined, watcher: string | undefined): EmbeddedOptions['clusters'] {
   if (remote === undefined && internal === undefined) {
     if (watcher !== undefined) throw new UsageError('--remote-watcher-kubeconfig needs --remote-kubeconfig and --internal-kubeconfig');
@@ -84,6 +103,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     'internal-kubeconfig'?: string;
     'remote-watcher-kubeconfig'?: string;
     'resync-every'?: string;
+    allow?: string[];
     help?: boolean;
   };
   try {
@@ -96,5 +116,6 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const portBase = portBaseOf(values['port-base']);
   const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig'], values['remote-watcher-kubeconfig']);
   const resyncEveryMs = resyncEveryOf(values['resync-every']);
-  return { kind: 'start', options: { dir: values.dir, portBase, clusters, resyncEveryMs } };
+  const allow = allowOf(values.allow, clusters !== undefined);
+  return { kind: 'start', options: { dir: values.dir, portBase, clusters, resyncEveryMs, ...(allow === undefined ? {} : { allow }) } };
 }

@@ -10,3 +10,4 @@ export { parseCliArgs, UsageError, USAGE } from './cli-args.js';
 export type { CliCommand } from './cli-args.js';
 export { nextSteps } from './next-steps.js';
 export { SEEDED_ALLOW_LIST } from './seed-config.js';
+export { StateFolderInUseError } from './state-claim.js';

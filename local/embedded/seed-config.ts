@@ -1,6 +1,7 @@
 /**
  * The InternalServicesConfig of a fresh local install: knative/private's `config` manifest, with
- * `default` on the allow-list so that the examples run without editing anything.
+ * `default` on the allow-list so that the examples run without editing anything, and the tenant
+ * namespaces `npm start -- --allow` names.
  */
 import { join } from 'node:path';
 import { INTERNAL_SERVICES_CONFIGS } from '../../shared/api/index.js';
@@ -11,15 +12,16 @@ import { PRIVATE_DIR } from './project-paths.js';
 
 export const SEEDED_ALLOW_LIST = ['default'];
 
-export async function localConfigManifest(serviceNamespace: string): Promise<Manifest> {
+/** knative/private's config in `serviceNamespace`, allowing `default` and the given tenant namespaces. */
+export async function localConfigManifest(serviceNamespace: string, tenants: string[] = []): Promise<Manifest> {
   const manifest = findManifest(await readManifests(join(PRIVATE_DIR, 'config.yaml')), INTERNAL_SERVICES_CONFIGS.kind);
   return {
     ...manifest,
     metadata: { ...manifest.metadata, namespace: serviceNamespace },
-    spec: { ...manifest.spec, allowList: SEEDED_ALLOW_LIST },
+    spec: { ...manifest.spec, allowList: [...new Set([...SEEDED_ALLOW_LIST, ...tenants])] },
   };
 }
 
-export async function seedConfig(internal: ClusterPort, serviceNamespace: string): Promise<void> {
-  await internal.create(INTERNAL_SERVICES_CONFIGS, serviceNamespace, await localConfigManifest(serviceNamespace));
+export async function seedConfig(internal: ClusterPort, serviceNamespace: string, tenants: string[] = []): Promise<void> {
+  await internal.create(INTERNAL_SERVICES_CONFIGS, serviceNamespace, await localConfigManifest(serviceNamespace, tenants));
 }

@@ -2,7 +2,9 @@
  * `npm start` as a user runs it: a child process that prints what to type next and `Ready`, answers
  * kubectl, and stops cleanly on Ctrl-C; bad arguments end it at once with exit code 2.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -36,20 +38,57 @@ describeIfKubectl(describe, 'test/e2e/command-line.test.ts')('npm start', () => 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('when started, then it prints the next steps and Ready, serves kubectl, and stops on Ctrl-C with exit code 0', async () => {
-    command = startCommand('npm', ['start', '--', '--dir', dir], { cwd: PROJECT_ROOT, env: quietEnv() });
+  it('when started with --allow, then it prints the next steps and Ready, allows those tenants on both clusters, refuses a second start on its folder, and stops on Ctrl-C with exit code 0, claiming nothing', async () => {
+    command = startCommand('npm', ['start', '--', '--dir', dir, '--allow', 'team-a,team-b'], { cwd: PROJECT_ROOT, env: quietEnv() });
     const running = command;
     await until(() => /^Ready$/m.test(running.stdout()), `Ready from npm start (stderr: ${running.stderr()})`, 40_000);
 
     expect(running.stdout()).toContain(`kubectl --kubeconfig ${join(dir, 'public.kubeconfig')} apply -f examples/internalrequest.yaml`);
     const endpoints = JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as Endpoints;
     expect(Object.keys(endpoints.functions).sort()).toEqual(['admission', 'cleanup', 'pipelinerun-creator', 'resync', 'status-relay']);
-    const allowList = await kubectl.run(endpoints.clusters.internal.kubeconfig, ['get', 'internalservicesconfig', 'config', '-n', 'internal-services', '-o', 'jsonpath={.spec.allowList}']);
-    expect(JSON.parse(succeeded(allowList))).toEqual(['default']);
+    const { public: publicCluster, internal } = endpoints.clusters;
+    const allowList = await kubectl.run(internal.kubeconfig, ['get', 'internalservicesconfig', 'config', '-n', 'internal-services', '-o', 'jsonpath={.spec.allowList}']);
+    expect(JSON.parse(succeeded(allowList))).toEqual(['default', 'team-a', 'team-b']);
+    for (const kubeconfig of [publicCluster.kubeconfig, internal.kubeconfig]) {
+      expect(succeeded(await kubectl.run(kubeconfig, ['get', 'namespaces', 'team-a', 'team-b', '-o', 'name'])).trim().split('\n')).toEqual(['namespace/team-a', 'namespace/team-b']);
+    }
+
+    const second = startCommand(TSX, ['local/main.ts', '--dir', dir], { cwd: PROJECT_ROOT, env: quietEnv() });
+    expect(await second.exited).toBe(1);
+    const { pid } = JSON.parse(await readFile(join(dir, 'running.json'), 'utf8')) as { pid: number };
+    expect(second.stderr()).toContain(`belongs to the system running as PID ${pid}`);
+    expect(second.stderr()).toContain(`public ${publicCluster.server}, internal ${internal.server}, broker ${endpoints.broker}`);
+    expect(JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8'))).toEqual(endpoints); // the running system's files are untouched
 
     running.signalGroup('SIGINT');
-    expect(await running.exited).toBe(0);
+    expect({ code: await running.exited, stderr: running.stderr() }).toEqual({ code: 0, stderr: '' });
     expect(running.stdout()).toContain('SIGINT: stopping');
+    expect((await readdir(dir)).sort()).toEqual([]);
+  }, 60_000);
+});
+
+describe('npm start that cannot start', () => {
+  let dir: string;
+  let blocker: Server | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'e2e-npm-start-fails-'));
+  });
+
+  afterAll(async () => {
+    await new Promise((done) => (blocker ? blocker.close(done) : done(undefined)));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when a port it needs late (the broker\'s) is taken, then it exits with code 1 saying so, and writes nothing to its folder', async () => {
+    const base = await freePortBase(PORTS_USED);
+    const taken = createServer();
+    blocker = taken;
+    await new Promise<void>((ready) => taken.listen(base + 2, '127.0.0.1', ready));
+    const command = startCommand(TSX, ['local/main.ts', '--dir', dir, '--port-base', String(base)], { cwd: PROJECT_ROOT, env: quietEnv() });
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toContain(`EADDRINUSE`);
+    expect(await readdir(dir)).toEqual([]);
   }, 60_000);
 });
 
