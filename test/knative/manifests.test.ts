@@ -29,20 +29,36 @@ describeRendered('knative/ overlays render and validate against upstream schemas
     expect(keys.length).toBe(new Set(keys).size);
   });
 
+  it('when the private overlay is rendered, then every container runs the system\'s own image (set by the admin\'s overlay) or an image pinned by digest', () => {
+    const images = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(images);
+      if (typeof value !== 'object' || value === null) return [];
+      return Object.entries(value).flatMap(([key, inner]) => (key === 'image' && typeof inner === 'string' ? [inner] : images(inner)));
+    };
+    const all = images(render('private'));
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.filter((image) => image !== 'internal-services-serverless' && !/@sha256:[0-9a-f]{64}$/.test(image))).toEqual([]);
+  });
+
   it('when the public overlay is rendered, then it holds only the CRDs and the three remote identities (the watcher\'s, the functions\' and the sweep\'s)', () => {
     const kinds = render('public').map((o) => o.kind).sort();
     const identity = ['ClusterRole', 'ClusterRoleBinding', 'Secret', 'ServiceAccount'];
     expect(kinds).toEqual([...identity, ...identity, ...identity, 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace'].sort());
   });
 
-  it('when the private overlay is rendered, then every namespaced object is in internal-services', () => {
+  it('when the private overlay is rendered, then it defines two namespaces, internal-services and internal-services-pipelines, and every namespaced object is in one of them: the PipelineRun Roles and their bindings in the second, all else in the first', () => {
     const clusterScoped = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding']);
-    const stray = render('private').filter((o) => !clusterScoped.has(o.kind) && o.metadata.namespace !== 'internal-services');
-    expect(stray.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    const objects = render('private');
+    expect(ofKind(objects, 'Namespace').map((ns) => ns.metadata.name).sort()).toEqual(['internal-services', 'internal-services-pipelines']);
+    const byNamespace: Record<string, string[]> = {};
+    for (const o of objects.filter((object) => !clusterScoped.has(object.kind))) (byNamespace[o.metadata.namespace ?? '(none)'] ??= []).push(`${o.kind}/${o.metadata.name}`);
+    expect(Object.keys(byNamespace).sort()).toEqual(['internal-services', 'internal-services-pipelines']);
+    const runRoles = ['cleanup', 'pipelinerun-creator', 'pipelinerun-source', 'resync', 'status-relay'];
+    expect((byNamespace['internal-services-pipelines'] ?? []).sort()).toEqual([...runRoles.map((name) => `Role/${name}`), ...runRoles.map((name) => `RoleBinding/${name}`)].sort());
   });
 });
 
-describeRendered('an admin overlay on top of knative/private (as the README shows)', () => {
+describeRendered('an admin overlay on top of knative/private (as docs/deploy.md shows)', () => {
   it('when it sets the image, the allowList and the sweep\'s schedule, then every workload of ours runs that image, the config allows those namespaces and the PingSource has that schedule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'admin-overlay-'));
     try {

@@ -1,7 +1,7 @@
 /**
  * What a test cluster holds before `ready`: our CRDs and Tekton's real ones, Established, and the
  * namespaces a suite names. Tekton's CRDs come from the Tekton module the test bed pins (the release
- * the README documents), read from the Go module cache rather than copied into this repository.
+ * docs/test-bed.md documents), read from the Go module cache rather than copied into this repository.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Knative's own judgement of everything in knative/: each Knative object the overlays render is
  * decoded strictly, defaulted and validated by the code of Knative Serving and Eventing 1.22 (the
- * release the README documents), with exactly the feature flags the README's prerequisites tell
+ * release docs/deploy.md documents), with exactly the feature flags its prerequisites tell
  * admins to set. Opt in with TEST_CLUSTER=kube: it builds a Go program (about three minutes cold on two cores).
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { FeatureFlag, Report, Verdict } from './support/knative-validate.js';
 import {
-  knativeValidator, pinnedKnative, readmeFeatureFlags, readmeSampleOverlay, renderKustomize,
+  documentedFeatureFlags, documentedSampleOverlay, knativeValidator, pinnedKnative, renderKustomize,
 } from './support/knative-validate.js';
 
 const describeKube = process.env.TEST_CLUSTER === 'kube' ? describe : describe.skip;
@@ -18,8 +18,8 @@ const describeKube = process.env.TEST_CLUSTER === 'kube' ? describe : describe.s
 const BUILD_TIMEOUT_MS = 25 * 60_000;
 
 let validate: (yaml: string, flags?: FeatureFlag[]) => Report;
-// The one list of flags: what the README's prerequisites state (read only when the suite runs).
-const readmeFlags: FeatureFlag[] = process.env.TEST_CLUSTER === 'kube' ? readmeFeatureFlags() : [];
+// The one list of flags: what the prerequisites in docs/deploy.md state (read only when the suite runs).
+const documentedFlags: FeatureFlag[] = process.env.TEST_CLUSTER === 'kube' ? documentedFeatureFlags() : [];
 
 /** Every Knative object knative/private renders, sorted: none may slip past as skipped. */
 const PRIVATE_KNATIVE_OBJECTS = [
@@ -49,13 +49,13 @@ describeKube('Knative 1.22 admits every Knative object in knative/', () => {
     expect(validate('').knative).toBe(pinnedKnative());
   });
 
-  it('when validating with the README\'s flags, then those and no others are set', () => {
-    const used = validate('', readmeFlags).features.map((f) => f.replace(/^(serving|eventing) /, '').toLowerCase());
-    expect(used).toEqual(readmeFlags.map((f) => `${f.name}=${f.value}`.toLowerCase()));
+  it('when validating with the documented flags, then those and no others are set', () => {
+    const used = validate('', documentedFlags).features.map((f) => f.replace(/^(serving|eventing) /, '').toLowerCase());
+    expect(used).toEqual(documentedFlags.map((f) => `${f.name}=${f.value}`.toLowerCase()));
   });
 
-  it('when knative/private is rendered, then every Knative object is accepted with exactly the README\'s flags', () => {
-    const report = validate(renderKustomize('knative/private'), readmeFlags);
+  it('when knative/private is rendered, then every Knative object is accepted with exactly the documented flags', () => {
+    const report = validate(renderKustomize('knative/private'), documentedFlags);
     expect(refused(report)).toEqual([]);
     expect(report.exitCode).toBe(0);
     // Not even a warning: every container states its securityContext, so nothing rests on insecure defaults.
@@ -64,23 +64,23 @@ describeKube('Knative 1.22 admits every Knative object in knative/', () => {
   });
 
   it('when knative/public is rendered, then it holds no Knative object and nothing is refused', () => {
-    const report = validate(renderKustomize('knative/public'), readmeFlags);
+    const report = validate(renderKustomize('knative/public'), documentedFlags);
     expect(report.exitCode).toBe(0);
     expect(report.verdicts.length).toBeGreaterThan(0);
     expect(judged(report)).toEqual([]);
   });
 
-  it('when the README\'s sample overlay is applied on top of knative/private, then Knative accepts it too', () => {
+  it('when the sample overlay of docs/deploy.md is applied on top of knative/private, then Knative accepts it too', () => {
     const root = mkdtempSync(join(tmpdir(), 'knative-validation-'));
     try {
       const dir = join(root, 'deploy/private');
       mkdirSync(dir, { recursive: true });
-      // As the README shows, but its `../../knative/private` is this checkout's.
-      const overlay = readmeSampleOverlay().replace('../../knative/private', relative(dir, resolve('knative/private')));
+      // As docs/deploy.md shows, but its `../../knative/private` is this checkout's.
+      const overlay = documentedSampleOverlay().replace('../../knative/private', relative(dir, resolve('knative/private')));
       writeFileSync(join(dir, 'kustomization.yaml'), overlay);
       const yaml = renderKustomize(dir);
       expect(yaml).toContain('image: registry.example.com/internal-services-serverless:1.0.0');
-      const report = validate(yaml, readmeFlags);
+      const report = validate(yaml, documentedFlags);
       expect(refused(report)).toEqual([]);
       expect(report.exitCode).toBe(0);
       expect(judged(report)).toEqual(PRIVATE_KNATIVE_OBJECTS);
@@ -89,9 +89,9 @@ describeKube('Knative 1.22 admits every Knative object in knative/', () => {
     }
   });
 
-  it('when any one of the README\'s flags is left at its default, then Knative refuses something in knative/private', () => {
+  it('when any one of the documented flags is left at its default, then Knative refuses something in knative/private', () => {
     const yaml = renderKustomize('knative/private');
-    const unneeded = readmeFlags.filter((flag) => validate(yaml, readmeFlags.filter((f) => f !== flag)).exitCode === 0);
+    const unneeded = documentedFlags.filter((flag) => validate(yaml, documentedFlags.filter((f) => f !== flag)).exitCode === 0);
     expect(unneeded).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Knative's own judgement of manifests: renders kustomize trees with `kubectl kustomize` and feeds
  * them to knative-validate (test/kube/knative/validate), the release's webhook defaulting and
- * validation run without a cluster. The feature flags it is given come from the README's
- * prerequisites, so what admins are told to enable is exactly what the manifests are checked with.
+ * validation run without a cluster. The feature flags it is given come from the prerequisites in
+ * docs/deploy.md, so what admins are told to enable is exactly what the manifests are checked with.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export interface Report {
 export interface FeatureFlag {
   name: string;
   value: string;
-  /** The oldest Knative release the README says has the flag, e.g. `1.10`. */
+  /** The oldest Knative release docs/deploy.md says has the flag, e.g. `1.10`. */
   since: string;
 }
 
@@ -68,44 +68,50 @@ export function renderKustomize(dir: string): string {
   return run.stdout;
 }
 
-export function readme(): string {
-  return readFileSync(join(REPO, 'README.md'), 'utf8');
+/** The page admins install from: its prerequisites and sample overlay are what the tests below read. */
+export const DEPLOY_GUIDE = 'docs/deploy.md';
+
+export function deployGuide(): string {
+  return readFileSync(join(REPO, DEPLOY_GUIDE), 'utf8');
 }
 
-/** The README section `### <title>`, up to the next `##`-or-deeper heading (a `# ` line in a code block is not one). */
-export function readmeSection(title: string): string {
-  const text = readme();
-  const start = text.indexOf(`\n### ${title}\n`);
-  if (start < 0) throw new Error(`README has no section "### ${title}"`);
-  const body = text.slice(start + title.length + 6);
+/**
+ * The deploy guide's section `## <title>` or `### <title>`, up to the next `##`-or-deeper heading (a
+ * `# ` line in a code block is not one).
+ */
+export function guideSection(title: string, text = deployGuide()): string {
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = new RegExp(`\\n#{2,3} ${escaped}\\n`).exec(text);
+  if (!found) throw new Error(`${DEPLOY_GUIDE} has no section "## ${title}" or "### ${title}"`);
+  const body = text.slice(found.index + found[0].length);
   const end = body.search(/\n#{2,6} /);
   return end < 0 ? body : body.slice(0, end);
 }
 
 /**
- * The Knative feature flags the README's prerequisites tell admins to set. The statement reads
+ * The Knative feature flags the deploy guide's prerequisites tell admins to set. The statement reads
  * "Feature flags (`config-features`): none ..." or lists entries of the form
  * "`<name>: <value>` (Knative ≥ 1.N)"; anything else is an error, so the statement cannot drift
  * away from what the tests read.
  */
-export function readmeFeatureFlags(): FeatureFlag[] {
-  const prerequisites = readmeSection('Prerequisites').replace(/\s+/g, ' ');
+export function documentedFeatureFlags(text = deployGuide()): FeatureFlag[] {
+  const prerequisites = guideSection('Prerequisites', text).replace(/\s+/g, ' ');
   const match = /Feature flags \(`config-features`\): (.*?)\.(?: |$)/.exec(prerequisites);
-  if (!match?.[1]) throw new Error('README prerequisites state no "Feature flags (`config-features`): …"');
+  if (!match?.[1]) throw new Error(`${DEPLOY_GUIDE} prerequisites state no "Feature flags (\`config-features\`): …"`);
   const statement = match[1];
   const flags = [...statement.matchAll(/`([a-z0-9.-]+): ([A-Za-z]+)` \(Knative ≥ (1\.\d+)\)/g)]
     .map(([, name = '', value = '', since = '']) => ({ name, value, since }));
   if (flags.length === 0 && !/^none\b/.test(statement)) {
-    throw new Error(`README feature-flag statement lists no \`name: value\` (Knative ≥ 1.N) and does not say none: "${statement}"`);
+    throw new Error(`${DEPLOY_GUIDE} feature-flag statement lists no \`name: value\` (Knative ≥ 1.N) and does not say none: "${statement}"`);
   }
   return flags;
 }
 
-/** The README's sample overlay for the private cluster (the YAML block under "4. Install the private side"). */
-export function readmeSampleOverlay(): string {
-  const section = readmeSection('4. Install the private side');
+/** The deploy guide's sample overlay for the private cluster (the YAML block under "4. Install the private side"). */
+export function documentedSampleOverlay(text = deployGuide()): string {
+  const section = guideSection('4. Install the private side', text);
   const block = /```yaml\n(# deploy\/private\/kustomization\.yaml\n[\s\S]*?)```/.exec(section);
-  if (!block?.[1]) throw new Error('README step 4 has no ```yaml block starting "# deploy/private/kustomization.yaml"');
+  if (!block?.[1]) throw new Error(`${DEPLOY_GUIDE} step 4 has no \`\`\`yaml block starting "# deploy/private/kustomization.yaml"`);
   return block[1];
 }
 
