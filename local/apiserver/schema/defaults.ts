@@ -1,12 +1,30 @@
 import { isObject, type JsonObject, type JSONSchemaProps } from './types.js';
 
+const withDefaults = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether a `default` is set anywhere under `schema`, where defaulting can reach (properties, items, additionalProperties). */
+function hasDefaults(schema: JSONSchemaProps): boolean {
+  let found = withDefaults.get(schema);
+  if (found === undefined) {
+    const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
+    found = schema.default !== undefined
+      || Object.values(schema.properties ?? {}).some(hasDefaults)
+      || (schema.items !== undefined && hasDefaults(schema.items))
+      || (additional !== undefined && hasDefaults(additional));
+    withDefaults.set(schema, found);
+  }
+  return found;
+}
+
 /**
  * Applies schema `default`s top-down, as apiextensions-apiserver does after pruning: a missing property,
  * or a null one that is not nullable, gets a copy of its default, then the walk continues into every
  * property, so defaults nested in a defaulted object apply too. Defaults only fill objects that exist:
- * properties, array items and additionalProperties values. Returns a new value; the input is not changed.
+ * properties, array items and additionalProperties values. The input is not changed: what defaults fill
+ * is copied, and a part whose schema holds no default anywhere comes back as it was given.
  */
 export function applyDefaults(schema: JSONSchemaProps, obj: unknown): unknown {
+  if (!hasDefaults(schema)) return obj;
   if (Array.isArray(obj)) {
     const items = schema.items;
     return items === undefined ? obj : obj.map((item) => applyDefaults(items, fillNull(items, item)));

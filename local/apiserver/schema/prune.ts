@@ -33,14 +33,15 @@ function pruneValue(schema: JSONSchemaProps, value: unknown, path: string, unkno
   }
   if (!isObject(value)) return value;
   const out: JsonObject = {};
+  const embedded = schema['x-kubernetes-embedded-resource'] === true;
   for (const [key, child] of Object.entries(value)) {
-    const next = childPath(path, key);
     const childSchema = schema.properties?.[key] ?? additionalSchema(schema);
-    if (schema['x-kubernetes-embedded-resource'] === true && META_FIELDS.has(key)) out[key] = child;
+    if (embedded && META_FIELDS.has(key)) out[key] = child;
     else if (childSchema !== undefined) {
-      if (!isDroppableNull(child, childSchema)) out[key] = pruneValue(childSchema, child, next, unknown);
+      // A scalar has nothing to prune: only objects and arrays are walked (and need their path).
+      if (!isDroppableNull(child, childSchema)) out[key] = typeof child === 'object' && child !== null ? pruneValue(childSchema, child, childPath(path, key), unknown) : child;
     } else if (keepsUnknown || schema.additionalProperties === true) out[key] = child;
-    else unknown.push(next);
+    else unknown.push(childPath(path, key));
   }
   return out;
 }
