@@ -96,7 +96,7 @@ async function admit(event: ReceivedOf<typeof consumes>, context: FunctionContex
   return held === undefined ? admitAsRead(event, context) : judge(held, context);
 }
 
-export const { descriptor, handler } = defineEventFunction({
+export const { descriptor, handler, invoke } = defineEventFunction({
   name: NAME,
   consumes,
   emits: [INTERNAL_REQUEST_ADMITTED, INTERNAL_REQUEST_DELETING],

@@ -48,5 +48,5 @@ function clean(event: ReceivedOf<typeof consumes>, context: FunctionContext): Pr
   return event.type === INTERNAL_REQUEST_DELETING ? release(event.data, context) : removeRun(event.data, context);
 }
 
-export const { descriptor, handler } = defineEventFunction({ name: NAME, consumes, emits: [], handle: clean });
+export const { descriptor, handler, invoke } = defineEventFunction({ name: NAME, consumes, emits: [], handle: clean });
 http(NAME, handler);

@@ -43,5 +43,5 @@ async function failRefused(remote: ClusterPort, ir: InternalRequest, refusal: st
   return done('pipeline run refused as invalid, request failed');
 }
 
-export const { descriptor, handler } = defineEventFunction({ name: NAME, consumes, emits: [], handle: start });
+export const { descriptor, handler, invoke } = defineEventFunction({ name: NAME, consumes, emits: [], handle: start });
 http(NAME, handler);

@@ -56,5 +56,5 @@ async function sweep(_ping: unknown, context: FunctionContext): Promise<Outcome>
   return done(note(requests, runs.listed, repairer.summary()));
 }
 
-export const { descriptor, handler } = defineEventFunction({ name: NAME, consumes, emits, handle: sweep });
+export const { descriptor, handler, invoke } = defineEventFunction({ name: NAME, consumes, emits, handle: sweep });
 http(NAME, handler);

@@ -71,5 +71,5 @@ async function relayDeleted(last: PipelineRun, { remote, internal, now, metrics 
   return done('request failed: its pipeline run was deleted');
 }
 
-export const { descriptor, handler } = defineEventFunction({ name: NAME, consumes, emits: [INTERNAL_REQUEST_COMPLETED], handle: relay });
+export const { descriptor, handler, invoke } = defineEventFunction({ name: NAME, consumes, emits: [INTERNAL_REQUEST_COMPLETED], handle: relay });
 http(NAME, handler);

@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudEventV1 } from 'cloudevents';
 import type { DeadLetter } from './dead-letter.js';
 import { withErrorExtensions } from './dead-letter.js';
-import { decodeEvent } from './decode-event.js';
+import { decodeEvent, envelopeOf, eventOf } from './decode-event.js';
+import type { Envelope } from './decode-event.js';
 import type { AttemptRecord, DeliveryDeps } from './deliver.js';
+import type { Answer, InProcessSubscriber, Message } from './dispatch.js';
 import { deliver } from './deliver.js';
 import { matchesFilter } from './filter.js';
 import type { Ingress } from './ingress.js';
@@ -22,6 +24,8 @@ import { loadRouting } from './trigger-manifests.js';
 export interface LocalBrokerOptions {
   /** Knative Service name → URL of the process serving it (e.g. `{ admission: 'http://127.0.0.1:8081/' }`). */
   subscribers: Readonly<Record<string, string>>;
+  /** Subscribers served in this process, by their URL: each is handed its events' messages directly, without HTTP (ADR 0016). */
+  inProcess?: ReadonlyMap<string, InProcessSubscriber>;
   /** Where the Broker and Trigger manifests are; default `./knative`. Ignored when `routing` is given. */
   manifestsDir?: string;
   routing?: Routing;
@@ -29,7 +33,7 @@ export interface LocalBrokerOptions {
   brokerName?: string;
   /** Waits between attempts; inject a fake in tests. Default: real time. */
   delay?: (ms: number) => Promise<void>;
-  /** Signal that aborts an attempt after the delivery spec's timeout. Default: AbortSignal.timeout. */
+  /** Signal that aborts an attempt after the delivery spec's timeout. Default: a timer of the broker's own. */
   timeoutSignal?: (ms: number) => AbortSignal;
   /** Reply chains longer than this are dead-lettered (code 508) instead of looping forever. */
   maxReplyHops?: number;
@@ -66,7 +70,7 @@ export class LocalBroker {
     const closed = this.closing.signal;
     this.deps = {
       delay: options.delay ?? ((ms) => sleep(ms, undefined, { signal: closed }).catch(() => undefined)),
-      timeoutSignal: options.timeoutSignal ?? ((ms) => AbortSignal.timeout(ms)),
+      ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
       closed,
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
     };
@@ -75,12 +79,17 @@ export class LocalBroker {
   static async create(options: LocalBrokerOptions): Promise<LocalBroker> {
     const routing = options.routing ?? (await loadRouting(options.manifestsDir ?? resolve('knative')));
     const broker = pickBroker(routing, options.brokerName);
-    return new LocalBroker(broker, resolveRoutes(broker, routing.triggers, options.subscribers), options);
+    return new LocalBroker(broker, resolveRoutes(broker, routing.triggers, options.subscribers, options.inProcess), options);
   }
 
   /** Names of the Triggers this broker routes by, in manifest order. */
   get triggers(): string[] {
     return this.routes.map((route) => route.trigger.name);
+  }
+
+  /** Each Trigger's subscriber URL, and whether the subscriber is handed its events in this process, without HTTP. */
+  get deliveries(): Array<{ trigger: string; url: string; inProcess: boolean }> {
+    return this.routes.map((route) => ({ trigger: route.trigger.name, url: route.url, inProcess: route.inProcess !== undefined }));
   }
 
   get deadLetters(): readonly DeadLetter[] {
@@ -103,12 +112,26 @@ export class LocalBroker {
 
   /** Accepts an event as the ingress does: delivery happens in the background. */
   publish(event: CloudEventV1<unknown>): void {
-    this.route(event, 0);
+    this.route(envelopeOf(event), 0);
+  }
+
+  /**
+   * What the ingress answers a POSTed message, for a sender in this process too: 202 Accepted, the event
+   * routed in the background; 400 with the reason for a message that is no valid CloudEvent.
+   */
+  accept(message: Message): Answer {
+    const incoming = decodeEvent(message.headers, message.body);
+    if (incoming.kind === 'event') {
+      this.route(incoming.envelope, 0);
+      return { status: 202, headers: {}, body: '' };
+    }
+    const reason = incoming.kind === 'invalid' ? incoming.message : 'the request is not a CloudEvent';
+    return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${reason}\n` };
   }
 
   async listen(options: { host?: string; port?: number } = {}): Promise<string> {
     this.ingress ??= await startIngress(
-      { publish: (event) => this.publish(event), deadLetters: () => this.letters.map((letter) => ({ ...letter, event: letter.event.toJSON() })) },
+      { accept: (message) => this.accept(message), deadLetters: () => this.letters.map((letter) => ({ ...letter, event: letter.event.toJSON() })) },
       options,
     );
     return this.ingress.url;
@@ -120,10 +143,10 @@ export class LocalBroker {
     await this.ingress?.close();
   }
 
-  private route(event: CloudEventV1<unknown>, hops: number): void {
+  private route(event: Envelope, hops: number): void {
     if (this.closing.signal.aborted) return;
     for (const route of this.routes) {
-      if (!matchesFilter(route.trigger.filter, event)) continue;
+      if (!matchesFilter(route.trigger.filter, event.attributes)) continue;
       // A fault of the broker itself still ends as a dead letter, never as an unhandled rejection.
       const work = this.deliverAndFollow(route, event, hops).catch((error: unknown) => {
         this.deadLetter(route, event, 0, { dest: route.url, code: 500, body: `local broker error: ${String(error)}` });
@@ -142,7 +165,7 @@ export class LocalBroker {
 
   // Knative puts a 2xx answer that is a CloudEvent back into the Broker, drops any other body,
   // and reports a reply its ingress refuses as a failed delivery of the original event.
-  private async deliverAndFollow(route: ResolvedRoute, event: CloudEventV1<unknown>, hops: number): Promise<void> {
+  private async deliverAndFollow(route: ResolvedRoute, event: Envelope, hops: number): Promise<void> {
     const outcome = await deliver(route, event, this.deps);
     if (outcome.kind === 'abandoned') return;
     if (outcome.kind === 'failed') return this.deadLetter(route, event, outcome.attempts, { dest: route.url, code: outcome.code, body: outcome.body });
@@ -153,11 +176,11 @@ export class LocalBroker {
     if (hops >= this.maxReplyHops) {
       return this.deadLetter(route, event, outcome.attempts, { dest: ingress, code: LOOP_DETECTED, body: `reply chain longer than ${this.maxReplyHops}` });
     }
-    this.route(reply.event, hops + 1);
+    this.route(reply.envelope, hops + 1);
   }
 
-  private deadLetter(route: ResolvedRoute, event: CloudEventV1<unknown>, attempts: number, error: { dest: string; code: number; body: string }): void {
-    const letter = withErrorExtensions(event, error.dest, error.code, error.body);
+  private deadLetter(route: ResolvedRoute, event: Envelope, attempts: number, error: { dest: string; code: number; body: string }): void {
+    const letter = withErrorExtensions(eventOf(event), error.dest, error.code, error.body);
     this.letters.push({ trigger: route.trigger.name, sink: route.deadLetterSink, attempts, event: letter });
   }
 }

@@ -1,33 +1,39 @@
 /**
  * One delivery attempt: a binary-mode CloudEvent POSTed with `Prefer: reply`, as Knative does. Sent over
  * node:http with one keep-alive agent for all subscribers (fetch cost the broker about a fifth of its CPU
- * in streams, abort signals and header objects; docs/performance.md, "CPU outside the functions").
+ * in streams, abort signals and header objects; docs/performance.md, "CPU outside the functions"), or,
+ * to a subscriber that lives in this process, handed over as the same message, without HTTP (ADR 0016).
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { HTTP } from 'cloudevents';
-import type { CloudEventV1 } from 'cloudevents';
 
 export type AttemptResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'error'; message: string };
 
+/** The HTTP message of one event (lower-case header names), and the answer to it. */
+export interface Message {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Answer extends Message {
+  status: number;
+}
+
+/** A subscriber served in this process: it takes the message a POST would carry and answers as its response would. */
+export type InProcessSubscriber = (message: Message, signal: AbortSignal | undefined) => Promise<Answer>;
+
 export interface AttemptOptions {
   /** Aborts the request when it fires; undefined = no per-attempt timeout. */
   signal?: AbortSignal;
+  /** Set when the subscriber at the URL lives in this process. */
+  inProcess?: InProcessSubscriber;
 }
 
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
-
-function headerRecord(headers: Record<string, unknown>): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = String(value);
-  }
-  return out;
-}
 
 /** Response headers as one string each (a repeated header joined, as fetch's Headers join it). */
 function received(headers: IncomingHttpHeaders): Record<string, string> {
@@ -44,18 +50,12 @@ function describe(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-function post(url: string, headers: OutgoingHttpHeaders, body: string | Buffer | undefined, signal: AbortSignal | undefined): Promise<Answer> {
+function post(url: string, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal | undefined): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const https = url.startsWith('https:');
     const send = https ? httpsRequest : httpRequest;
-    const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
-    const req = send(url, { method: 'POST', agent: https ? httpsAgent : httpAgent, signal, headers: { ...headers, 'content-length': payload?.length ?? 0 } }, (res) => {
+    const payload = Buffer.from(body);
+    const req = send(url, { method: 'POST', agent: https ? httpsAgent : httpAgent, signal, headers: { ...headers, 'content-length': payload.length } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: received(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
@@ -69,11 +69,33 @@ function post(url: string, headers: OutgoingHttpHeaders, body: string | Buffer |
   });
 }
 
-export async function sendAttempt(url: string, event: CloudEventV1<unknown>, options: AttemptOptions = {}): Promise<AttemptResult> {
-  const message = HTTP.binary(event);
-  const body = message.body as string | Buffer | undefined;
+/** The answer, or an AbortError as soon as the signal fires (the subscriber hears the same signal and stops). */
+function answerUnlessAborted(answer: Promise<Answer>, signal: AbortSignal | undefined): Promise<Answer> {
+  if (signal === undefined) return answer;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(new DOMException('This operation was aborted', 'AbortError'));
+    signal.addEventListener('abort', abort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+async function handOver(subscriber: InProcessSubscriber, message: Message, signal: AbortSignal | undefined): Promise<Answer> {
+  const answer = await answerUnlessAborted(subscriber(message, signal), signal);
+  return { status: answer.status, headers: lowerCaseNames(answer.headers), body: answer.body };
+}
+
+/** `event`: a binary-mode message (decode-event.ts, Envelope). */
+export async function sendAttempt(url: string, event: Message, options: AttemptOptions = {}): Promise<AttemptResult> {
+  const message = { headers: { ...event.headers, prefer: 'reply' }, body: event.body };
   try {
-    const answer = await post(url, { ...headerRecord(message.headers), prefer: 'reply' }, body, options.signal);
+    const answer = options.inProcess ? await handOver(options.inProcess, message, options.signal) : await post(url, message.headers, message.body, options.signal);
     return { kind: 'response', ...answer };
   } catch (error) {
     // Like Knative's dispatcher, a transport error or timeout reads as "dispatch error: …".

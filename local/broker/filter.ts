@@ -4,34 +4,33 @@
  * the attribute. The context attributes Knative looks up by name are always present (an unset
  * one counts as ""); an extension is present only when the event carries it.
  */
-import type { CloudEventV1 } from 'cloudevents';
-
 export type AttributesFilter = Readonly<Record<string, string>>;
 
-const CONTEXT_ATTRIBUTES: Record<string, (event: CloudEventV1<unknown>) => unknown> = {
-  specversion: (e) => e.specversion,
-  type: (e) => e.type,
-  source: (e) => e.source,
-  subject: (e) => e.subject,
-  id: (e) => e.id,
-  time: (e) => e.time,
-  schemaurl: (e) => e.dataschema,
-  datacontenttype: (e) => e.datacontenttype,
+/** The context attributes a filter can name, and which attribute each reads (`schemaurl` is 1.0's `dataschema`). */
+const CONTEXT_ATTRIBUTES: Readonly<Record<string, string>> = {
+  specversion: 'specversion',
+  type: 'type',
+  source: 'source',
+  subject: 'subject',
+  id: 'id',
+  time: 'time',
+  schemaurl: 'dataschema',
+  datacontenttype: 'datacontenttype',
 };
 
 const NOT_EXTENSIONS = new Set(['data', 'data_base64', 'dataschema', ...Object.keys(CONTEXT_ATTRIBUTES)]);
 
-function attributeValue(event: CloudEventV1<unknown>, name: string): string | undefined {
+function attributeValue(attributes: Readonly<Record<string, string>>, name: string): string | undefined {
   const contextAttribute = CONTEXT_ATTRIBUTES[name];
-  if (contextAttribute) return String(contextAttribute(event) ?? '');
+  if (contextAttribute !== undefined) return attributes[contextAttribute] ?? '';
   if (NOT_EXTENSIONS.has(name)) return undefined;
-  const value = event[name];
-  return value === undefined || value === null ? undefined : String(value);
+  return attributes[name];
 }
 
-export function matchesFilter(filter: AttributesFilter, event: CloudEventV1<unknown>): boolean {
+/** `attributes`: an event's attributes as strings, extensions included (decode-event.ts, Envelope). */
+export function matchesFilter(filter: AttributesFilter, attributes: Readonly<Record<string, string>>): boolean {
   return Object.entries(filter).every(([name, wanted]) => {
-    const actual = attributeValue(event, name);
+    const actual = attributeValue(attributes, name);
     return actual !== undefined && (wanted === '' || wanted === actual);
   });
 }

@@ -7,8 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEventV1 } from 'cloudevents';
-import { decodeEvent } from './decode-event.js';
+import type { Answer, Message } from './dispatch.js';
 
 export interface Ingress {
   readonly url: string;
@@ -35,24 +34,22 @@ function answer(response: ServerResponse, status: number, text = ''): void {
 }
 
 export interface IngressHandlers {
-  publish(event: CloudEventV1<unknown>): void;
+  /** 202 (routed in the background) or 400 with the reason. */
+  accept(message: Message): Answer;
   deadLetters(): unknown;
 }
 
 const DEAD_LETTERS_PATH = '/dead-letters';
 
-async function handle(request: IncomingMessage, response: ServerResponse, { publish, deadLetters }: IngressHandlers): Promise<void> {
+async function handle(request: IncomingMessage, response: ServerResponse, { accept, deadLetters }: IngressHandlers): Promise<void> {
   if (request.method === 'GET' && request.url === DEAD_LETTERS_PATH) {
     response.writeHead(200, { 'content-type': 'application/json' });
     return void response.end(`${JSON.stringify(deadLetters(), null, 2)}\n`);
   }
   if (request.method !== 'POST') return answer(response, 405, `POST a CloudEvent, or GET ${DEAD_LETTERS_PATH}\n`);
-  const incoming = decodeEvent(headerRecord(request), await readBody(request));
-  if (incoming.kind === 'event') {
-    publish(incoming.event);
-    return answer(response, 202);
-  }
-  answer(response, 400, `${incoming.kind === 'invalid' ? incoming.message : 'the request is not a CloudEvent'}\n`);
+  const accepted = accept({ headers: headerRecord(request), body: await readBody(request) });
+  response.writeHead(accepted.status, accepted.headers);
+  response.end(accepted.body);
 }
 
 export async function startIngress(handlers: IngressHandlers, options: { host?: string; port?: number } = {}): Promise<Ingress> {

@@ -1,5 +1,6 @@
 /** Turns each Trigger's subscriber (a Knative Service ref or a URI) into a local URL. */
 import type { DeliverySpec } from './delivery-policy.js';
+import type { InProcessSubscriber } from './dispatch.js';
 import { effectiveDelivery } from './delivery-policy.js';
 import type { BrokerManifest, TriggerRoute } from './trigger-manifests.js';
 
@@ -9,6 +10,8 @@ export interface ResolvedRoute {
   delivery: DeliverySpec;
   /** Name of the dead-letter sink (ref name or URI), if any. */
   deadLetterSink: string | undefined;
+  /** Set when the subscriber at `url` lives in this process: it is handed each event without HTTP. */
+  inProcess?: InProcessSubscriber;
 }
 
 export class UnresolvedSubscriberError extends Error {
@@ -27,8 +30,16 @@ function sinkName(delivery: DeliverySpec): string | undefined {
   return delivery.deadLetterSink?.ref?.name ?? delivery.deadLetterSink?.uri;
 }
 
-/** Routes of `broker`, in manifest order; throws naming every subscriber `urls` lacks. */
-export function resolveRoutes(broker: BrokerManifest, triggers: TriggerRoute[], urls: Readonly<Record<string, string>>): ResolvedRoute[] {
+/**
+ * Routes of `broker`, in manifest order; throws naming every subscriber `urls` lacks. A route whose URL
+ * is one of `inProcess` goes to that subscriber directly.
+ */
+export function resolveRoutes(
+  broker: BrokerManifest,
+  triggers: TriggerRoute[],
+  urls: Readonly<Record<string, string>>,
+  inProcess: ReadonlyMap<string, InProcessSubscriber> = new Map(),
+): ResolvedRoute[] {
   const mine = triggers.filter((trigger) => trigger.broker === broker.name);
   const missing = mine.filter((trigger) => subscriberUrl(trigger, urls) === undefined);
   if (missing.length > 0) {
@@ -37,6 +48,8 @@ export function resolveRoutes(broker: BrokerManifest, triggers: TriggerRoute[], 
   }
   return mine.map((trigger) => {
     const delivery = effectiveDelivery(trigger.delivery, broker.delivery);
-    return { trigger, url: subscriberUrl(trigger, urls) as string, delivery, deadLetterSink: sinkName(delivery) };
+    const url = subscriberUrl(trigger, urls) as string;
+    const local = inProcess.get(url);
+    return { trigger, url, delivery, deadLetterSink: sinkName(delivery), ...(local ? { inProcess: local } : {}) };
   });
 }

@@ -42,6 +42,11 @@ describe('the command line of npm start', () => {
     expect(parseCliArgs(['--resync-every', text])).toMatchObject({ kind: 'start', options: { resyncEveryMs: ms } });
   });
 
+  it('when --over-http is given, then every event goes over loopback HTTP; without it, the parts hand events over in-process', () => {
+    expect(parseCliArgs(['--over-http'])).toMatchObject({ kind: 'start', options: { overHttp: true } });
+    expect(parseCliArgs([])).toEqual({ kind: 'start', options: expect.not.objectContaining({ overHttp: expect.anything() }) });
+  });
+
   it('when --resync-every is given with real clusters, then it applies there too', () => {
     const command = parseCliArgs(['--remote-kubeconfig', kubeconfig, '--internal-kubeconfig', kubeconfig, '--resync-every', '2m']);
     expect(command).toMatchObject({ kind: 'start', options: { clusters: { remoteKubeconfig: kubeconfig }, resyncEveryMs: 120_000 } });

@@ -24,6 +24,10 @@ internal), the event sources, the broker, the five functions and a pipeline runn
                                 local clusters, so their Pipelines and requests can go there
   --resync-every <duration>     how often the resync sweep repairs what lost events left undone,
                                 e.g. 30s, 5m (default 60s; at least 1s; 0 runs no sweep)
+  --over-http                   every event over loopback HTTP, as in a cluster: the sources POST
+                                to the broker's ingress and the broker to the functions' servers
+                                (default: the parts of this process hand each other the same
+                                messages directly)
   --help                        show this text`;
 
 export class UsageError extends Error {
@@ -40,6 +44,7 @@ const OPTIONS = {
   'remote-watcher-kubeconfig': { type: 'string' },
   'resync-every': { type: 'string' },
   allow: { type: 'string', multiple: true },
+  'over-http': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -104,6 +109,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     'remote-watcher-kubeconfig'?: string;
     'resync-every'?: string;
     allow?: string[];
+    'over-http'?: boolean;
     help?: boolean;
   };
   try {
@@ -117,5 +123,6 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const clusters = clustersOf(values['remote-kubeconfig'], values['internal-kubeconfig'], values['remote-watcher-kubeconfig']);
   const resyncEveryMs = resyncEveryOf(values['resync-every']);
   const allow = allowOf(values.allow, clusters !== undefined);
-  return { kind: 'start', options: { dir: values.dir, portBase, clusters, resyncEveryMs, ...(allow === undefined ? {} : { allow }) } };
+  const overHttp = values['over-http'] === true ? { overHttp: true } : {};
+  return { kind: 'start', options: { dir: values.dir, portBase, clusters, resyncEveryMs, ...(allow === undefined ? {} : { allow }), ...overHttp } };
 }

@@ -1,11 +1,18 @@
 /**
  * The five functions over HTTP on loopback, in this process: the same handlers Knative serves, each
- * behind functions-framework's own server for its target.
+ * behind functions-framework's own server for its target. The broker of this process skips that hop
+ * (ADR 0016): it hands each function the event's message through `invoke`, the door beside the HTTP one.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { invoke as admission } from '../../functions/admission/index.js';
+import { invoke as cleanup } from '../../functions/cleanup/index.js';
 import '../../functions/index.js';
+import { invoke as pipelineRunCreator } from '../../functions/pipelinerun-creator/index.js';
+import { invoke as resync } from '../../functions/resync/index.js';
+import { invoke as statusRelay } from '../../functions/status-relay/index.js';
+import type { EventFunction } from '../../shared/http/index.js';
 import { FUNCTION_NAMES } from './function-names.js';
 import type { FunctionName } from './function-names.js';
 import type { Teardown } from './teardown.js';
@@ -59,6 +66,19 @@ function close(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => done());
   });
+}
+
+const INVOKERS: Record<FunctionName, EventFunction['invoke']> = {
+  admission,
+  'pipelinerun-creator': pipelineRunCreator,
+  'status-relay': statusRelay,
+  cleanup,
+  resync,
+};
+
+/** Each function, by the URL this process serves it at, for a caller in this process (the broker). */
+export function functionsInProcess(urls: Readonly<Record<FunctionName, string>>): Map<string, EventFunction['invoke']> {
+  return new Map(FUNCTION_NAMES.map((name) => [urls[name], INVOKERS[name]]));
 }
 
 /** Serves each function on its port (0 = a free one); returns name → URL. */

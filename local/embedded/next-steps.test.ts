@@ -11,6 +11,7 @@ function aSystem(): EmbeddedSystem {
     serviceNamespace: 'the-config-namespace',
     pipelineRunNamespace: 'the-run-namespace',
     localClusters: undefined,
+    events: 'in-process',
   } as unknown as EmbeddedSystem;
 }
 
@@ -20,5 +21,10 @@ describe('what npm start prints once it runs', () => {
     expect(text).toContain('--kubeconfig .local/internal.kubeconfig get pipelineruns -n the-run-namespace\n');
     expect(text).toContain('get internalservicesconfigs/config -n the-config-namespace -o yaml');
     expect(text).not.toContain('pipelineruns -n the-config-namespace');
+  });
+
+  it('when it says where things are, then it says how events travel, and how to make them go over HTTP', () => {
+    expect(nextSteps(aSystem(), '/work')).toContain('events            handed from part to part in this process (--over-http: over loopback HTTP, as in a cluster)');
+    expect(nextSteps({ ...aSystem(), events: 'over HTTP' }, '/work')).toContain('events            over loopback HTTP, as in a cluster');
   });
 });

@@ -18,6 +18,9 @@ function whereLines(system: EmbeddedSystem, cwd: string): string[] {
     `  broker ingress    ${broker}`,
     ...Object.entries(functions).map(([name, url]) => `  function          ${name.padEnd(20)} ${url}`),
     `  all of the above  ${shown(system.endpointsFile, cwd)}`,
+    system.events === 'in-process'
+      ? '  events            handed from part to part in this process (--over-http: over loopback HTTP, as in a cluster)'
+      : '  events            over loopback HTTP, as in a cluster: sources → broker ingress → functions',
   ];
 }
 

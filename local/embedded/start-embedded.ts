@@ -7,15 +7,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LocalBroker } from '../broker/index.js';
+import type { LocalBrokerOptions } from '../broker/index.js';
 import { startPipelineRunner } from '../pipeline-runner/index.js';
 import type { PipelineRunner } from '../pipeline-runner/index.js';
 import { within } from './deadline.js';
 import { clusterEndpointOf, ENDPOINTS_FILE, writeEndpoints } from './endpoints.js';
 import type { Endpoints } from './endpoints.js';
 import { startEventSources } from './event-sources.js';
-import type { EventSourceKubeconfigs as Kubeconfigs, EventSources } from './event-sources.js';
+import type { EventSink, EventSourceKubeconfigs as Kubeconfigs, EventSources } from './event-sources.js';
 import type { FunctionName } from './function-names.js';
-import { bindEventSink, bindFunctionEnvironment, serveFunctions } from './function-servers.js';
+import { bindEventSink, bindFunctionEnvironment, functionsInProcess, serveFunctions } from './function-servers.js';
 import { startLocalClusters } from './local-clusters.js';
 import type { InstallNamespaces, LocalClusters } from './local-clusters.js';
 import { startPingSource } from './ping-source.js';
@@ -60,6 +61,12 @@ export interface EmbeddedOptions {
   subscribers?: (functions: Record<FunctionName, string>) => Record<FunctionName, string> | Promise<Record<FunctionName, string>>;
   /** What times the broker's waits between delivery attempts; default real time. Tests inject one they drive. */
   retryDelay?: (ms: number) => Promise<void>;
+  /**
+   * Every event over loopback HTTP, as in a cluster: the sources POST to the broker's ingress and the
+   * broker POSTs to the functions' servers. By default the parts of this process hand each other the
+   * same messages directly (ADR 0016); a hop a test puts between (`sourceSink`, `subscribers`) is HTTP either way.
+   */
+  overHttp?: boolean;
 }
 
 export interface EmbeddedSystem {
@@ -76,6 +83,8 @@ export interface EmbeddedSystem {
   /** The pings that start resync sweeps; undefined when `resyncEveryMs` is 0. */
   readonly resync: PingSource | undefined;
   readonly runner: PipelineRunner | undefined;
+  /** How the sources reach the broker and the broker this process's functions: directly, or over loopback HTTP (`overHttp`). */
+  readonly events: 'in-process' | 'over HTTP';
   /** Stops every part, newest first; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -126,11 +135,17 @@ async function claimFolder(teardown: Teardown, dir: string, kubeconfigs: Kubecon
   return claim;
 }
 
-async function startBroker(teardown: Teardown, subscribers: Record<string, string>, port: number, delay?: (ms: number) => Promise<void>): Promise<LocalBroker> {
-  const broker = await LocalBroker.create({ subscribers, manifestsDir: KNATIVE_DIR, delay });
+async function startBroker(teardown: Teardown, subscribers: Record<string, string>, port: number, options: EmbeddedOptions, inProcess: LocalBrokerOptions['inProcess']): Promise<LocalBroker> {
+  const broker = await LocalBroker.create({ subscribers, manifestsDir: KNATIVE_DIR, delay: options.retryDelay, ...(options.overHttp ? {} : { inProcess }) });
   await broker.listen({ port });
   teardown.add('broker', () => broker.close());
   return broker;
+}
+
+/** The broker's ingress, handed events in this process unless told otherwise or a test puts a hop between. */
+async function sourceSink(broker: LocalBroker, ingress: string, options: EmbeddedOptions): Promise<EventSink> {
+  if (options.sourceSink) return { url: await options.sourceSink(ingress) };
+  return options.overHttp ? { url: ingress } : { url: ingress, inProcess: (message) => broker.accept(message).status };
 }
 
 async function startResync(teardown: Teardown, sink: string, options: EmbeddedOptions): Promise<PingSource | undefined> {
@@ -163,10 +178,10 @@ async function assemble(teardown: Teardown, options: EmbeddedOptions): Promise<E
   const claim = await claimFolder(teardown, dir, kubeconfigs, options);
   const clusters = await startClusters(teardown, kubeconfigs, ports, options, namespaces);
   const functions = await serveFunctions(teardown, ports.functions);
-  const broker = await startBroker(teardown, await (options.subscribers?.(functions) ?? functions), ports.broker, options.retryDelay);
+  const broker = await startBroker(teardown, await (options.subscribers?.(functions) ?? functions), ports.broker, options, functionsInProcess(functions));
   const ingress = broker.url as string;
   bindEventSink(ingress);
-  const sources = await startEventSources(teardown, kubeconfigs, await (options.sourceSink?.(ingress) ?? ingress), syncTimeoutMs);
+  const sources = await startEventSources(teardown, kubeconfigs, await sourceSink(broker, ingress, options), syncTimeoutMs);
   const resync = await startResync(teardown, ingress, options);
   const runner = clusters.local ? await startRunner(teardown, kubeconfigs.internal, namespaces.pipelineRuns, syncTimeoutMs, dir) : undefined;
   const endpoints: Endpoints = { clusters: clusters.endpoints, broker: ingress, functions };
@@ -174,7 +189,7 @@ async function assemble(teardown: Teardown, options: EmbeddedOptions): Promise<E
   await claim.record({ public: endpoints.clusters.public.server, internal: endpoints.clusters.internal.server, broker: ingress });
   return {
     endpoints, endpointsFile, serviceNamespace: namespaces.service, pipelineRunNamespace: namespaces.pipelineRuns,
-    localClusters: clusters.local, broker, sources, resync, runner, stop: () => teardown.run(),
+    localClusters: clusters.local, broker, sources, resync, runner, events: options.overHttp ? 'over HTTP' : 'in-process', stop: () => teardown.run(),
   };
 }
 

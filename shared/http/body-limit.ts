@@ -1,5 +1,3 @@
-import type { Request } from '@google-cloud/functions-framework';
-
 /**
  * The largest request body a function accepts: 4 MiB. The largest legitimate event carries a whole
  * object, and etcd stores none above 1.5 MiB (kube-apiserver takes request bodies up to 3 MiB), so
@@ -13,9 +11,8 @@ export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }
 
-/** Refuses a body over the limit before anything reads it as an event. */
-export function refuseOversizedBody(req: Request, limit = MAX_EVENT_BODY_BYTES): void {
-  const size = req.rawBody?.length ?? 0;
+/** Refuses a body of `size` bytes over the limit before anything reads it as an event. */
+export function refuseOversizedBody(size: number, limit = MAX_EVENT_BODY_BYTES): void {
   if (size <= limit) return;
   throw new BodyTooLargeError(
     `the request body has ${size} bytes, more than the limit of ${limit} bytes (4 MiB): no event of this system is that large`,

@@ -17,7 +17,7 @@ const lines: Array<Record<string, unknown>> = [];
 let behaviour: () => Promise<Outcome> = () => Promise.resolve(done('nothing'));
 let calls = 0;
 
-const { descriptor, handler } = defineEventFunction(
+const { descriptor, handler, invoke, metrics } = defineEventFunction(
   {
     name: 'probe',
     consumes: [{ type: INTERNAL_REQUEST_ADMITTED, data: InternalRequestRefSchema }] as const,
@@ -164,5 +164,84 @@ describe('event function wrapper', () => {
     expect(ofOther).toEqual([`internal_services_events_total{function="other-probe",type="${INTERNAL_REQUEST_ADMITTED}",status="204"} 1`]);
     expect(ofProbe.length).toBeGreaterThan(0);
     expect(ofProbe.every((line) => line.includes('function="probe"'))).toBe(true);
+  });
+});
+
+describe('event function wrapper: the in-process door (invoke), as the embedded broker uses it', () => {
+  function message(event: CloudEvent<unknown> = new CloudEvent({ type: INTERNAL_REQUEST_ADMITTED, source: '/test', data: ref })): { headers: Record<string, string>; body: string } {
+    const { headers, body } = HTTP.binary(event);
+    return { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)])), body: String(body) };
+  }
+
+  async function overHttp(m: { headers: Record<string, string>; body: string }): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const res = await request(server).post('/').set(m.headers).send(m.body);
+    const ce = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k.startsWith('ce-') || k === 'content-type').map(([k, v]) => [k, String(v)]));
+    return { status: res.status, headers: ce, body: res.text };
+  }
+
+  it.each([
+    ['nothing to reply', () => Promise.resolve(done('nothing'))],
+    ['a reply', () => Promise.resolve(reply(domainEvent('probe', INTERNAL_REQUEST_DELETING, ref), 'deleting'))],
+    ['a conflict every time', () => Promise.reject(new ConflictError('busy', 409, 'Conflict'))],
+    ['an unreachable cluster', () => Promise.reject(new ClusterUnreachableError('down'))],
+  ])('when the handler has %s, then invoke answers what the HTTP door answers', async (_, outcome) => {
+    behaviour = outcome as () => Promise<Outcome>;
+    const m = message();
+    const direct = await invoke(m);
+    const viaHttp = await overHttp(m);
+    const same = (headers: Record<string, string>): Record<string, string> => ({
+      ...Object.fromEntries(['ce-specversion', 'ce-type', 'ce-source', 'ce-subject'].filter((name) => name in headers).map((name) => [name, headers[name] as string])),
+      media: (headers['content-type'] ?? '').split(';')[0] ?? '',
+    });
+    expect(direct.status).toBe(viaHttp.status);
+    expect(direct.body).toBe(viaHttp.body);
+    expect(same(direct.headers)).toEqual(same(viaHttp.headers));
+  });
+
+  it('when an event is handled through invoke, then it is logged and counted like one over HTTP', async () => {
+    behaviour = () => Promise.resolve(done('nothing'));
+    lines.length = 0;
+    const count = async (): Promise<number> => Number(/internal_services_events_total\{function="probe",type="[^"]+",status="204"\} (\d+)/.exec(await metrics.exposition())?.[1] ?? 0);
+    const before = await count();
+    await invoke(message());
+    expect(await count()).toBe(before + 1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'info', function: 'probe', eventType: INTERNAL_REQUEST_ADMITTED, status: 204, outcome: 'nothing' });
+  });
+
+  it('when the message is no valid event, then 400 with the reason, and the handler never runs', async () => {
+    calls = 0;
+    const answer = await invoke({ headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': INTERNAL_REQUEST_ADMITTED, 'content-type': 'application/json' }, body: '{}' });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(answer.body).not.toBe('');
+    expect(calls).toBe(0);
+  });
+
+  it('when the body is over 4 MiB, then 413, as over HTTP', async () => {
+    const answer = await invoke({ ...message(), body: `{"pad":"${'x'.repeat(MAX_EVENT_BODY_BYTES)}"}` });
+    expect(answer.status).toBe(413);
+  });
+
+  it('when the caller\'s signal aborts before the handler ends, then 504 at once, and the handler\'s cluster calls are bound to that signal', async () => {
+    const bound: Array<AbortSignal | undefined> = [];
+    const port = (): unknown => ({ withSignal: (signal: AbortSignal) => (bound.push(signal), port()) });
+    let finish: () => void = () => undefined;
+    const slow = defineEventFunction(
+      {
+        name: 'slow-probe',
+        consumes: [{ type: INTERNAL_REQUEST_ADMITTED, data: InternalRequestRefSchema }] as const,
+        emits: [],
+        handle: () => new Promise<Outcome>((resolve) => (finish = () => resolve(done('late')))),
+      },
+      { context: () => ({ remote: port(), internal: port() }) as unknown as FunctionContext, logger: createLogger({}, { write: () => undefined }) },
+    );
+    const controller = new AbortController();
+    const answering = slow.invoke(message(), controller.signal);
+    controller.abort(new DOMException('timed out', 'TimeoutError'));
+    const answer = await answering;
+    finish();
+    expect(answer.status).toBe(504);
+    expect(bound).toEqual([controller.signal, controller.signal]);
   });
 });

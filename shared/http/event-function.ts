@@ -5,14 +5,13 @@ import { acceptEvent, parseCloudEvent, toBinaryMessage } from '../events/index.j
 import { requestKeyOf } from '../api/index.js';
 import type { EventSpec, HttpMessage, ReceivedOf } from '../events/index.js';
 import { ConflictError, ObjectGoneError } from '../kube/index.js';
-import { PROMETHEUS_CONTENT_TYPE, ServiceMetrics, createLogger } from '../observability/index.js';
+import { PROMETHEUS_CONTENT_TYPE, ServiceMetrics, createLogger, errorText } from '../observability/index.js';
 import type { LogFields, LogLevel, Logger } from '../observability/index.js';
 import { refuseOversizedBody } from './body-limit.js';
 import { bindToSignal, requestSignal, untilAborted } from './deadline.js';
 import { statusForError } from './error-status.js';
 import { contextFromEnv } from './function-context.js';
 import type { FunctionContext, ProcessContext } from './function-context.js';
-import { done } from './outcome.js';
 import type { Outcome } from './outcome.js';
 import { serveWithoutRequestDomains } from './request-domain.js';
 
@@ -37,9 +36,30 @@ export interface EventFunctionOptions {
   conflictAttempts?: number;
 }
 
+/**
+ * A CloudEvent as an HTTP request carries it (binary or structured mode), and the answer its response
+ * would carry: what a caller in the same process hands a function instead (the embedded default's broker).
+ */
+export interface EventMessage {
+  /** Lower-case names, as node:http gives them. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface EventAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface EventFunction {
   descriptor: FunctionDescriptor;
   handler: HttpFunction;
+  /**
+   * The same function without HTTP: the message parsed, handled, logged and counted exactly as a request
+   * to `handler` is. The signal ends the work as the request's deadline does (504 Gateway Timeout).
+   */
+  invoke(message: EventMessage, signal?: AbortSignal): Promise<EventAnswer>;
   /** This function's own metrics, which its GET /metrics serves. */
   metrics: ServiceMetrics;
 }
@@ -99,15 +119,22 @@ async function withConflictRetry(run: () => Promise<Outcome>, attempts: number, 
   }
 }
 
-function sendOutcome(res: Response, outcome: Outcome, emits: readonly string[]): number {
-  if (outcome.kind === 'done') {
-    res.status(204).end();
-    return 204;
-  }
+const NO_CONTENT: EventAnswer = { status: 204, headers: {}, body: '' };
+
+/** done → 204 No Content; reply → 200 with the event in binary mode, which the broker routes onward. */
+function answerFor(outcome: Outcome, emits: readonly string[]): EventAnswer {
+  if (outcome.kind === 'done') return NO_CONTENT;
   if (!emits.includes(outcome.event.type)) throw new UndeclaredReplyError(`reply type ${outcome.event.type} is not declared in emits`);
-  const { headers, body } = toBinaryMessage(outcome.event);
-  res.status(200).set(headers).send(body);
-  return 200;
+  return { status: 200, ...toBinaryMessage(outcome.event) };
+}
+
+function errorAnswer(status: number, message: string): EventAnswer {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: message };
+}
+
+function send(res: Response, answer: EventAnswer): void {
+  if (answer.status === 204) res.status(204).end();
+  else res.status(answer.status).set(answer.headers).send(answer.body);
 }
 
 function elapsedMs(started: number): number {
@@ -140,26 +167,32 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
     return (ending) => logger.log('warn', 'handler stopped after its request was aborted', { ...fields, ending, durationMs: elapsedMs(started) });
   }
 
-  async function handleEvent(req: Request, res: Response, started: number): Promise<LogFields> {
+  /** One event, from its message to its answer: the story of every request, whichever door it came in by. */
+  async function answerEvent(message: HttpMessage, size: number, signal: AbortSignal | undefined, started: number): Promise<{ answer: EventAnswer; fields: LogFields }> {
     const fields: LogFields = {};
-    const signal = requestSignal(req, res);
     try {
-      refuseOversizedBody(req);
-      const event = parseCloudEvent(messageOf(req));
+      refuseOversizedBody(size);
+      const event = parseCloudEvent(message);
       Object.assign(fields, eventFields(event));
       const received = acceptEvent(event, definition.consumes);
       const bound: FunctionContext = { ...bindToSignal(context(), signal), metrics };
       const work = withConflictRetry(() => definition.handle(received, bound), attempts, fields);
       const outcome = await untilAborted(work, signal, lateEnding(fields, started));
-      return { ...fields, outcome: outcome.note, status: sendOutcome(res, outcome, definition.emits) };
+      const answer = answerFor(outcome, definition.emits);
+      return { answer, fields: { ...fields, outcome: outcome.note, status: answer.status } };
     } catch (err) {
       // The object this event is about was deleted while it was handled: nothing is left to do or retry.
-      if (err instanceof ObjectGoneError) return { ...fields, outcome: `object gone: ${err.message}`, status: sendOutcome(res, done('object gone'), definition.emits) };
+      if (err instanceof ObjectGoneError) return { answer: NO_CONTENT, fields: { ...fields, outcome: `object gone: ${err.message}`, status: NO_CONTENT.status } };
       const status = statusForError(err);
-      const message = err instanceof Error ? err.message : String(err);
-      res.status(status).type('text/plain').send(message);
-      return { ...fields, outcome: err instanceof Error ? err.name : 'error', status, error: message };
+      const message = errorText(err);
+      return { answer: errorAnswer(status, message), fields: { ...fields, outcome: err instanceof Error ? err.name : 'error', status, error: message } };
     }
+  }
+
+  function record(fields: LogFields, started: number): void {
+    const status = Number(fields.status);
+    metrics.eventHandled(String(fields.eventType ?? ''), status);
+    logger.log(levelFor(status), 'event handled', { ...fields, durationMs: elapsedMs(started) });
   }
 
   const handler: HttpFunction = async (req, res) => {
@@ -168,11 +201,17 @@ export function defineEventFunction<Specs extends readonly EventSpec[]>(
       return;
     }
     const started = performance.now();
-    const fields = await handleEvent(req, res, started);
-    const status = Number(fields.status);
-    metrics.eventHandled(String(fields.eventType ?? ''), status);
-    logger.log(levelFor(status), 'event handled', { ...fields, durationMs: elapsedMs(started) });
+    const { answer, fields } = await answerEvent(messageOf(req), req.rawBody?.length ?? 0, requestSignal(req, res), started);
+    send(res, answer);
+    record(fields, started);
   };
 
-  return { descriptor: describeFunction(definition), handler, metrics };
+  async function invoke(message: EventMessage, signal?: AbortSignal): Promise<EventAnswer> {
+    const started = performance.now();
+    const { answer, fields } = await answerEvent(message, Buffer.byteLength(message.body), signal, started);
+    record(fields, started);
+    return answer;
+  }
+
+  return { descriptor: describeFunction(definition), handler, invoke, metrics };
 }

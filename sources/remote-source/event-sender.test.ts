@@ -92,3 +92,45 @@ describe('EventSender', () => {
   });
 });
 
+describe('EventSender with a sink in this process (the embedded default\'s broker)', () => {
+  function inProcessSender(answers: Array<number | Error>): { sender: EventSender; handed: Array<{ headers: Record<string, string>; body: string }>; waits: number[]; lines: CapturedLine[] } {
+    const handed: Array<{ headers: Record<string, string>; body: string }> = [];
+    const waits: number[] = [];
+    const { log, lines } = captureLog();
+    const inProcess = (message: { headers: Record<string, string>; body: string }): number => {
+      handed.push(message);
+      const answer = answers.shift() ?? 202;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    const sender = new EventSender({ sink: 'http://127.0.0.1:1/', inProcess, log, delay: async (ms) => void waits.push(ms) });
+    return { sender, handed, waits, lines };
+  }
+
+  it('when the sink accepts, then it was handed the binary-mode message a POST would carry, and nothing went over HTTP', async () => {
+    const { sender, handed } = inProcessSender([202]);
+    const before = sink.attempts;
+    const ev = event();
+    await expect(sender.send(ev)).resolves.toBe(true);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]?.headers).toMatchObject({ 'ce-id': ev.id, 'ce-type': 't', 'ce-source': 'http://s', 'ce-subject': '/x', 'ce-specversion': '1.0' });
+    expect(JSON.parse(handed[0]?.body ?? '')).toEqual({ a: 1 });
+    expect(sink.attempts).toBe(before);
+  });
+
+  it('when the sink answers 503 or throws, then the send is retried as over HTTP, and a lost event names the sink and the error', async () => {
+    const { sender, waits } = inProcessSender([503, new Error('broker closed')]);
+    await expect(sender.send(event())).resolves.toBe(true);
+    expect(waits).toEqual([50, 100]);
+
+    const failing = inProcessSender(Array.from({ length: 6 }, () => new Error('broker closed')));
+    await expect(failing.sender.send(event())).resolves.toBe(false);
+    expect(failing.lines).toEqual([expect.objectContaining({ message: 'event lost', sink: 'http://127.0.0.1:1/', attempts: 6, error: 'broker closed' })]);
+  });
+
+  it('when the sink refuses the event (400), then it is not retried', async () => {
+    const { sender, handed } = inProcessSender([400]);
+    await expect(sender.send(event())).resolves.toBe(false);
+    expect(handed).toHaveLength(1);
+  });
+});

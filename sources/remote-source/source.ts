@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/observability/logger.js';
 import { KeyedQueue, KubeReader, loadKubeAccess, realDelay, watchResources } from '../../shared/watch/index.js';
 import type { BackoffOptions, ChangeKind, Delay, KubeObject, ResourceRef, StartDeadline, WatchStats } from '../../shared/watch/index.js';
 import { EventSender } from './event-sender.js';
+import type { InProcessSink } from './event-sender.js';
 import { GenerationFilter } from './generation-filter.js';
 import { changeEvent } from './resource-event.js';
 import type { CeOverrides } from './resource-event.js';
@@ -19,6 +20,8 @@ export interface ResourceSourceOptions {
   namespace?: string; // all namespaces when unset
   labelSelector?: string;
   sink: string; // K_SINK
+  /** A sink in this process (the embedded default's broker): handed each event's message instead of a POST to `sink`. */
+  sinkInProcess?: InProcessSink;
   ceOverrides?: CeOverrides; // K_CE_OVERRIDES
   /** Drop updates that change neither metadata.generation nor metadata.deletionTimestamp. */
   dropStatusOnlyUpdates?: boolean;
@@ -75,6 +78,7 @@ export async function startResourceSource(options: ResourceSourceOptions): Promi
   const sender = new EventSender({
     cancel: giveUp.signal,
     sink: options.sink,
+    ...(options.sinkInProcess ? { inProcess: options.sinkInProcess } : {}),
     log,
     delay: options.retryDelay ?? realDelay,
     retries: options.sendRetries,

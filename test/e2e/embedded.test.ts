@@ -48,6 +48,10 @@ describeIfKubectl(describe, 'test/e2e/embedded.test.ts')('the embedded default, 
     succeeded(await onPublic(['wait', '--for=condition=Succeeded', 'internalrequest/hello', WAIT]));
     expect(await field('hello', '.status.results.message')).toBe('Hello, world!');
     expect(system.pipelineRunNamespace).toBe('internal-services-pipelines');
+    // By default the broker hands each function its events in this process; the functions' servers stay up for curl and /metrics.
+    expect(system.events).toBe('in-process');
+    expect(system.broker.deliveries.filter((d) => !d.inProcess)).toEqual([]);
+    expect(new Set(system.broker.deliveries.map((d) => d.url))).toEqual(new Set(Object.values(system.endpoints.functions)));
     expect(await field('hello', '.status.pipelineRun')).toMatch(/^internal-services-pipelines\/internalrequest-/);
   });
 

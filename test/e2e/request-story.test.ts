@@ -46,10 +46,14 @@ describeIfKubectl(describe, 'test/e2e/request-story.test.ts')('the story of one 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('when a tenant allowed with --allow runs the example, then every line about it carries its key, and grep <uid> shows admission, creation, the run, the relay and the cleanup in order', async () => {
-    command = startCommand('npm', ['start', '--', '--dir', dir, '--allow', TENANT, '--resync-every', '0'], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'info' } });
+  it.each([
+    ['handed from part to part in this process', [], /events +handed from part to part in this process/],
+    ['over loopback HTTP (--over-http)', ['--over-http'], /events +over loopback HTTP/],
+  ])('when a tenant allowed with --allow runs the example, events %s, then every line about it carries its key, and grep <uid> shows admission, creation, the run, the relay and the cleanup in order', async (_, flags, banner) => {
+    command = startCommand('npm', ['start', '--', '--dir', dir, '--allow', TENANT, '--resync-every', '0', ...flags], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'info' } });
     const running = command;
     await until(() => /^Ready$/m.test(running.stdout()), `Ready from npm start (stderr: ${running.stderr()})`, 40_000);
+    expect(running.stdout()).toMatch(banner);
     const publicConfig = join(dir, 'public.kubeconfig');
     const internalConfig = join(dir, 'internal.kubeconfig');
 

@@ -1,14 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { CloudEvent } from 'cloudevents';
+import { envelopeOf } from '../../../local/broker/decode-event.js';
 import { matchesFilter } from '../../../local/broker/filter.js';
 
-const irAdd = new CloudEvent({
+const { attributes: irAdd } = envelopeOf(new CloudEvent({
   type: 'dev.knative.apiserver.resource.add',
   source: 'https://10.96.0.1:443',
   kind: 'InternalRequest',
   apiversion: 'appstudio.redhat.com/v1alpha1',
   data: {},
-});
+}));
 
 describe('Trigger filter.attributes, matched as Knative does', () => {
   it('when every listed attribute equals the event, then the event matches', () => {
@@ -26,7 +27,7 @@ describe('Trigger filter.attributes, matched as Knative does', () => {
   });
 
   it('when the filter names an extension the event lacks, then the event does not match', () => {
-    expect(matchesFilter({ type: irAdd.type, namespace: 'default' }, irAdd)).toBe(false);
+    expect(matchesFilter({ type: irAdd.type ?? '', namespace: 'default' }, irAdd)).toBe(false);
   });
 
   it('when the filter value is empty, then any value matches but the extension must be there', () => {
