@@ -17,7 +17,8 @@ export const BUDGETS: readonly Budget[] = [
   // Every client of the system, reads and watches included; Tekton's calls (the local runner's) are not the system's.
   { key: 'api-calls', figure: 'API calls per request, all clients of the system', max: 8, unit: 'calls' },
   { key: 'runs-deleted-twice', figure: 'PipelineRun deletes beyond one per run', max: 0, unit: 'deletes' },
-  { key: 'cpu', figure: 'CPU per request, whole embedded system', max: 10, unit: 'ms' },
+  // 10 ms a request is 100 requests/s on one core: judged where the system is offered that many.
+  { key: 'cpu', figure: 'CPU per request, whole embedded system', max: 10, unit: 'ms', atRate: 100 },
   { key: 'p99', figure: 'create → Succeeded p99', max: 500, unit: 'ms', atRate: 50 },
   { key: 'cold-start', figure: 'cold start of each function and of the watcher', max: 2.5, unit: '× node -e 0' },
   { key: 'rss-first-event', figure: 'RSS after the first event, each function and the watcher', max: 70, unit: 'MB' },
@@ -30,6 +31,8 @@ export interface Figure {
   value: number | undefined;
   unit: string;
   budget?: BudgetKey;
+  /** The offered rate (requests/s) the figure was measured at, when not the run's own `--rate`. */
+  rate?: number;
   note?: string;
 }
 
@@ -60,7 +63,7 @@ export function judge(figures: readonly Figure[], run: { rate: number }, budgets
     const budget = budgetOf(figure.budget, budgets);
     const judged = { ...figure, max: budget.max };
     if (figure.value === undefined || Number.isNaN(figure.value)) return { ...judged, verdict: 'not measured' };
-    if (budget.atRate !== undefined && budget.atRate !== run.rate) {
+    if (budget.atRate !== undefined && budget.atRate !== (figure.rate ?? run.rate)) {
       return { ...judged, verdict: 'not checked', why: `its budget holds at ${budget.atRate} requests/s offered` };
     }
     return { ...judged, verdict: figure.value <= budget.max ? 'ok' : 'over' };

@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: what a request costs in the embedded default, against the performance budgets.
  *
- *   1. the whole system in one process, as `npm start` runs it: API calls, CPU, latency, throughput;
- *      before its load, each function's cold start against its (still empty) clusters;
- *   2. the same parts split over five processes, under the same load: CPU of each part;
- *   3. the remote watcher's cold start and its peak memory with 10,000 InternalRequests.
+ *   1. the whole system in one process, as `npm start` runs it: API calls, CPU, latency, throughput at
+ *      `--rate`, then its CPU at the capacity the CPU budget speaks of (100 requests/s); before its load,
+ *      each function's cold start against its (still empty) clusters;
+ *   2. the whole system again, every hop over loopback HTTP (`npm start -- --over-http`), at `--rate`:
+ *      its CPU, to show what handing events over in-process saves (ADR 0016);
+ *   3. the same parts split over five processes, under the same load: CPU of each part;
+ *   4. the remote watcher's cold start and its peak memory with 10,000 InternalRequests.
  *
  * docs/performance.md says how each figure is measured and records them.
  */
@@ -26,7 +29,8 @@ import { budgetFailures, judge } from './budgets.js';
 import type { Figure } from './budgets.js';
 import { functionColdStart } from './cold-start.js';
 import type { ColdStart } from './cold-start.js';
-import { apiCallFigures, coldStartFigures, cpuFigures, latencyFigures } from './figures.js';
+import { apiCallFigures, capacityFigures, coldStartFigures, cpuFigures, latencyFigures } from './figures.js';
+import type { WholeCpu } from './figures.js';
 import { measureUnderLoad } from './load-phase.js';
 import type { PhaseMeasurement } from './load-phase.js';
 import { startPartHost } from './part-hosts.js';
@@ -40,6 +44,10 @@ import type { WatcherFigures } from './watcher-memory.js';
 
 const COLD_START_TRIALS = 3;
 const MAX_WARMUP = 50;
+/** The rate of the CPU budget: 10 ms of CPU a request is 100 requests/s on one core. */
+export const CAPACITY_RATE = 100;
+/** Loads at the capacity rate, one after another: the budgeted figure is their median, so one noisy load does not decide it. */
+const CAPACITY_LOADS = 3;
 
 const benchStarted = performance.now();
 
@@ -107,6 +115,8 @@ async function stopAll(hosts: readonly PartHost[]): Promise<void> {
 
 interface WholeResult {
   measurement: PhaseMeasurement;
+  /** The loads at CAPACITY_RATE, when `--rate` is another. */
+  capacity: PhaseMeasurement[] | Failed | undefined;
   coldStarts: Record<string, ColdStart[]> | Failed;
 }
 
@@ -123,7 +133,30 @@ async function wholePhase(plan: SplitPlan, options: BenchOptions, bundles: Promi
     });
     progress(`whole system in one process: ${options.requests} requests at ${options.rate}/s`);
     const measurement = await measureUnderLoad([whole], { requests: options.requests, rate: options.rate, warmup: Math.min(MAX_WARMUP, options.requests), run: 'whole' });
-    return { measurement, coldStarts: starts };
+    let capacity: PhaseMeasurement[] | Failed | undefined;
+    if (options.rate !== CAPACITY_RATE) capacity = await attempt('the capacity loads', () => capacityLoads(whole, options));
+    return { measurement, capacity, coldStarts: starts };
+  } finally {
+    await whole.stop();
+  }
+}
+
+async function capacityLoads(whole: PartHost, options: BenchOptions): Promise<PhaseMeasurement[]> {
+  const loads: PhaseMeasurement[] = [];
+  for (let i = 1; i <= CAPACITY_LOADS; i++) {
+    progress(`whole system in one process: ${options.requests} requests at ${CAPACITY_RATE}/s (${i} of ${CAPACITY_LOADS})`);
+    const warmup = i === 1 ? Math.min(MAX_WARMUP, options.requests) : 0;
+    loads.push(await measureUnderLoad([whole], { requests: options.requests, rate: CAPACITY_RATE, warmup, run: `capacity-${i}` }));
+  }
+  return loads;
+}
+
+async function overHttpPhase(plan: SplitPlan, options: BenchOptions): Promise<PhaseMeasurement> {
+  progress('starting the whole system in one process, every hop over HTTP');
+  const whole = await startPartHost('embedded-over-http', plan);
+  try {
+    progress(`whole system over HTTP: ${options.requests} requests at ${options.rate}/s`);
+    return await measureUnderLoad([whole], { requests: options.requests, rate: options.rate, warmup: Math.min(MAX_WARMUP, options.requests), run: 'over-http' });
   } finally {
     await whole.stop();
   }
@@ -193,11 +226,43 @@ function watcherFigures(watcher: WatcherFigures | Failed): Figure[] {
   return [{ name, value: watcher.peakRssMb, unit: 'MB', budget: 'watcher-rss', note: `VmHWM once ${watcher.adds} adds reached the sink (${watcher.seconds.toFixed(1)} s)` }];
 }
 
-function figuresOf(options: BenchOptions, whole: WholeResult | Failed, split: PhaseMeasurement | Failed, watcher: WatcherFigures | Failed): Figure[] {
-  const wholeCpu = typeof whole === 'string' ? undefined : whole.measurement.cpuMs.embedded;
-  const cpu = cpuFigures(wholeCpu, typeof split === 'string' ? undefined : split.cpuMs, options.requests);
+/** The whole system's CPU at `--rate`, and at the capacity rate (the median of its loads) when that is another. */
+function wholeCpuOf(options: BenchOptions, whole: WholeResult | Failed): WholeCpu[] {
+  const at = (rate: number, m: PhaseMeasurement | Failed | undefined): WholeCpu => ({ rate, cpuMs: typeof m === 'object' ? m.cpuMs.embedded : undefined, requests: options.requests });
+  if (typeof whole === 'string') return [at(CAPACITY_RATE, undefined)];
+  if (options.rate === CAPACITY_RATE) return [at(options.rate, whole.measurement)];
+  const { capacity } = whole;
+  if (capacity === undefined || typeof capacity === 'string') return [at(options.rate, whole.measurement), at(CAPACITY_RATE, undefined)];
+  const each = capacity.map((m) => m.cpuMs.embedded ?? Number.NaN);
+  const perRequest = each.map((ms) => (ms / options.requests).toFixed(2)).join(', ');
+  return [
+    at(options.rate, whole.measurement),
+    { rate: CAPACITY_RATE, cpuMs: median(each), requests: options.requests, note: `median of ${each.length} loads, one after another (${perRequest} ms): one process as npm start runs it` },
+  ];
+}
+
+function capacityRows(whole: WholeResult | Failed): Figure[] {
+  if (typeof whole === 'string' || whole.capacity === undefined) return [];
+  if (typeof whole.capacity === 'string') return unmeasured(whole.capacity, [[`requests/s sustained at ${CAPACITY_RATE} requests/s offered`, undefined, 'req/s']]);
+  return capacityFigures(whole.capacity.map((m) => m.load), CAPACITY_RATE);
+}
+
+function overHttpRow(options: BenchOptions, overHttp: PhaseMeasurement | Failed): Figure {
+  const cpuMs = typeof overHttp === 'string' ? undefined : overHttp.cpuMs['embedded-over-http'];
+  return {
+    name: `CPU per request, whole embedded system with every hop over HTTP (--over-http), at ${options.rate} requests/s offered`,
+    value: cpuMs === undefined ? undefined : cpuMs / options.requests,
+    unit: 'ms',
+    note: typeof overHttp === 'string' ? overHttp : 'the same, but sources POST to the broker and the broker to the functions, as in a cluster',
+  };
+}
+
+function figuresOf(options: BenchOptions, whole: WholeResult | Failed, overHttp: PhaseMeasurement | Failed, split: PhaseMeasurement | Failed, watcher: WatcherFigures | Failed): Figure[] {
+  const cpu = cpuFigures(wholeCpuOf(options, whole), typeof split === 'string' ? undefined : split.cpuMs, options.requests);
+  cpu.splice(wholeCpuOf(options, whole).length, 0, overHttpRow(options, overHttp));
   return [
     ...wholeFigures(options, whole),
+    ...capacityRows(whole),
     ...cpu.map((f) => (typeof split === 'string' && f.budget === undefined ? { ...f, note: split } : f)),
     ...startFigures(whole, watcher),
     ...watcherFigures(watcher),
@@ -213,11 +278,12 @@ async function bench(options: BenchOptions): Promise<number> {
     const profiles = options.cpuProfileDir === undefined ? {} : { cpuProfileDir: resolve(options.cpuProfileDir) };
     if (profiles.cpuProfileDir !== undefined) await mkdir(profiles.cpuProfileDir, { recursive: true });
     const whole = await attempt('the whole-system phase', () => wholePhase({ dir: join(dir, 'whole'), ports: portPlan(), namespaces, ...profiles }, options, bundles));
+    const overHttp = await attempt('the over-HTTP phase', async () => overHttpPhase({ dir: join(dir, 'over-http'), ports: portPlan(await freePortBase(PORTS_USED)), namespaces, ...profiles }, options));
     const split = await attempt('the split phase', async () => splitPhase({ dir: join(dir, 'split'), ports: portPlan(await freePortBase(PORTS_USED)), namespaces, ...profiles }, options));
     progress(`the remote watcher: cold start, then ${WATCHED_REQUESTS} InternalRequests`);
     const watcher = await attempt('the watcher phase', async () => measureWatcher((await bundles).file(WATCHER_BUNDLE), dir, COLD_START_TRIALS));
     progress('done');
-    const judged = judge(figuresOf(options, whole, split, watcher), options);
+    const judged = judge(figuresOf(options, whole, overHttp, split, watcher), options);
     const seconds = (performance.now() - benchStarted) / 1000;
     const caption = `${options.requests} requests per phase at ${options.rate} requests/s offered; Node ${process.version}, ${cpus().length} CPUs, load average (1 min) ${loadBefore.toFixed(2)} before → ${(loadavg()[0] ?? 0).toFixed(2)} after; ${seconds.toFixed(0)} s`;
     process.stdout.write(`${caption}\n\n${formatTable(judged)}\n`);

@@ -1,7 +1,8 @@
 /**
  * The parts of the embedded default, each startable alone so that the bench can run them in separate
- * processes: the same code `npm start` assembles (local/embedded), talking over the same loopback HTTP,
- * only split at the process boundary so that each part's CPU can be read on its own.
+ * processes: the same code `npm start` assembles (local/embedded), split at the process boundary so that
+ * each part's CPU can be read on its own, and so talking over loopback HTTP as deployed parts do. The
+ * whole system runs as one part too, as `npm start` runs it, and as `npm start -- --over-http` does.
  */
 import { join } from 'node:path';
 import type { ApiServer, RequestCount } from '../../local/apiserver/index.js';
@@ -16,7 +17,7 @@ import { KNATIVE_DIR } from '../../local/embedded/project-paths.js';
 import { Teardown } from '../../local/embedded/teardown.js';
 import { startPipelineRunner } from '../../local/pipeline-runner/index.js';
 
-export const PART_NAMES = ['embedded', 'clusters', 'broker', 'functions', 'runner', 'watchers'] as const;
+export const PART_NAMES = ['embedded', 'embedded-over-http', 'clusters', 'broker', 'functions', 'runner', 'watchers'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 /** Where the split parts find each other: ports fixed up front, kubeconfigs in one directory. */
@@ -69,8 +70,8 @@ function counters(servers: Record<ClusterName, ApiServer>): Pick<RunningPart, 'r
 }
 
 /** Everything in this process, as `npm start` runs it, except the resync pings (a cost per period, not per request). */
-async function startWhole(dir: string): Promise<RunningPart> {
-  const system = await startEmbedded({ dir, resyncEveryMs: 0 });
+async function startWhole(dir: string, overHttp: boolean): Promise<RunningPart> {
+  const system = await startEmbedded({ dir, resyncEveryMs: 0, overHttp });
   const servers = system.localClusters as Record<ClusterName, ApiServer>;
   return {
     ...counters(servers),
@@ -139,7 +140,7 @@ async function startRunner(plan: SplitPlan, teardown: Teardown): Promise<Running
 
 async function startWatchers(plan: SplitPlan, teardown: Teardown): Promise<RunningPart> {
   const files = kubeconfigPaths(plan.dir);
-  const sources = await startEventSources(teardown, { remote: files.public, remoteWatcher: files.public, internal: files.internal }, url(plan.ports.broker), 30_000);
+  const sources = await startEventSources(teardown, { remote: files.public, remoteWatcher: files.public, internal: files.internal }, { url: url(plan.ports.broker) }, 30_000);
   return {
     idle: async () => {
       await Promise.all([sources.internalRequests.idle(), sources.pipelineRuns.idle()]);
@@ -152,7 +153,9 @@ export function startPart(name: PartName, plan: SplitPlan): Promise<RunningPart>
   const teardown = new Teardown();
   switch (name) {
     case 'embedded':
-      return startWhole(plan.dir);
+      return startWhole(plan.dir, false);
+    case 'embedded-over-http':
+      return startWhole(plan.dir, true);
     case 'clusters':
       return startClusters(plan, teardown);
     case 'broker':
