@@ -3,6 +3,7 @@
  * knative/ manifests, retries per the delivery spec, puts reply events back in, and keeps dead
  * letters in memory for inspection.
  */
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudEventV1 } from 'cloudevents';
@@ -68,6 +69,8 @@ export class LocalBroker {
     this.routes = routes;
     this.maxReplyHops = options.maxReplyHops ?? 64;
     const closed = this.closing.signal;
+    // Every attempt in flight and every wait before a retry listens for the close: no bound fits them all.
+    setMaxListeners(0, closed);
     this.deps = {
       delay: options.delay ?? ((ms) => sleep(ms, undefined, { signal: closed }).catch(() => undefined)),
       ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),

@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { PROJECT_ROOT } from '../../../local/embedded/project-paths.js';
 import { LocalBroker } from '../../../local/broker/broker.js';
 import type { Answer, InProcessSubscriber, Message } from '../../../local/broker/index.js';
 import { startSubscriber } from '../support/recording-subscriber.js';
 import type { RecordingSubscriber } from '../support/recording-subscriber.js';
 import { binaryReply, recordingDelay, routing, trigger } from './broker-fixtures.js';
 
+const run = promisify(execFile);
 const ADD = 'dev.knative.apiserver.resource.add';
 const ADMITTED = 'dev.konflux.internalrequest.admitted.v1';
 const FN_URL = 'http://127.0.0.1:1/';
@@ -186,5 +192,24 @@ describe('local broker: a subscriber that lives in this process is handed each e
     await local.whenIdle();
 
     expect(local.deadLetters[0]?.event).toMatchObject({ id: 'e-1', type: ADD, data: '{"metadata":', knativeerrorcode: '400' });
+  });
+
+  it('when many events wait on their subscribers at once, then the broker says nothing of listener leaks', async () => {
+    // Node prints its MaxListenersExceededWarning on the real process's stderr, which a test's sandbox cannot
+    // hear, so the broker runs in a child: 30 deliveries held by their subscriber, each listening for the close.
+    const broker = pathToFileURL(join(PROJECT_ROOT, 'local/broker/broker.ts')).href;
+    const script = `
+      import { LocalBroker } from '${broker}';
+      const FN = '${FN_URL}';
+      let release; const released = new Promise((r) => (release = r));
+      const routing = { brokers: [{ name: 'b', delivery: { timeout: 'PT45S' } }], triggers: [{ name: 't', broker: 'b', filter: {}, subscriber: { uri: FN } }] };
+      const local = await LocalBroker.create({ routing, subscribers: {}, inProcess: new Map([[FN, async () => (await released, { status: 202, headers: {}, body: '' })]]) });
+      for (let i = 0; i < 30; i++) local.accept({ headers: { 'ce-specversion': '1.0', 'ce-id': 'e-' + i, 'ce-type': 't', 'ce-source': '/s' }, body: '' });
+      await new Promise((r) => setTimeout(r, 20));
+      release(); await local.whenIdle(); await local.close();
+      process.stdout.write('delivered');`;
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: PROJECT_ROOT });
+    expect(stdout).toBe('delivered');
+    expect(stderr).not.toMatch(/MaxListenersExceededWarning/);
   });
 });
