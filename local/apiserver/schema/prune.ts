@@ -23,24 +23,27 @@ export function prune(schema: JSONSchemaProps, obj: unknown): PruneResult {
 }
 
 function pruneValue(schema: JSONSchemaProps, value: unknown, path: string, unknown: string[]): unknown {
-  const keepsUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
   if (Array.isArray(value)) {
     const items = schema.items;
     if (items === undefined) return value;
     // Under preserve-unknown-fields only the listed properties of the items are walked.
-    const walkItem = keepsUnknown ? { ...items, 'x-kubernetes-preserve-unknown-fields': true } : items;
+    const walkItem = schema['x-kubernetes-preserve-unknown-fields'] === true ? { ...items, 'x-kubernetes-preserve-unknown-fields': true } : items;
     return value.map((item, i) => pruneValue(walkItem, item, indexPath(path, i), unknown));
   }
-  if (!isObject(value)) return value;
-  const out: JsonObject = {};
+  return isObject(value) ? pruneObject(schema, value, path, unknown) : value;
+}
+
+function pruneObject(schema: JSONSchemaProps, value: JsonObject, path: string, unknown: string[]): JsonObject {
+  const keepsUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true || schema.additionalProperties === true;
   const embedded = schema['x-kubernetes-embedded-resource'] === true;
+  const out: JsonObject = {};
   for (const [key, child] of Object.entries(value)) {
     const childSchema = schema.properties?.[key] ?? additionalSchema(schema);
     if (embedded && META_FIELDS.has(key)) out[key] = child;
     else if (childSchema !== undefined) {
       // A scalar has nothing to prune: only objects and arrays are walked (and need their path).
       if (!isDroppableNull(child, childSchema)) out[key] = typeof child === 'object' && child !== null ? pruneValue(childSchema, child, childPath(path, key), unknown) : child;
-    } else if (keepsUnknown || schema.additionalProperties === true) out[key] = child;
+    } else if (keepsUnknown) out[key] = child;
     else unknown.push(childPath(path, key));
   }
   return out;
