@@ -12,7 +12,8 @@ import { withErrorExtensions } from './dead-letter.js';
 import { decodeEvent, envelopeOf, eventOf } from './decode-event.js';
 import type { Envelope } from './decode-event.js';
 import type { AttemptRecord, DeliveryDeps } from './deliver.js';
-import type { Answer, InProcessSubscriber, Message } from './dispatch.js';
+import type { EventAnswer, EventMessage } from '../../shared/events/index.js';
+import type { InProcessSubscriber } from './dispatch.js';
 import { deliver } from './deliver.js';
 import { matchesFilter } from './filter.js';
 import type { Ingress } from './ingress.js';
@@ -122,7 +123,7 @@ export class LocalBroker {
    * What the ingress answers a POSTed message, for a sender in this process too: 202 Accepted, the event
    * routed in the background; 400 with the reason for a message that is no valid CloudEvent.
    */
-  accept(message: Message): Answer {
+  accept(message: EventMessage): EventAnswer {
     const incoming = decodeEvent(message.headers, message.body);
     if (incoming.kind === 'event') {
       this.route(incoming.envelope, 0);

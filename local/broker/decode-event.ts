@@ -9,14 +9,14 @@
  */
 import { CloudEvent, HTTP } from 'cloudevents';
 import type { CloudEventV1 } from 'cloudevents';
-import type { Message } from './dispatch.js';
+import type { EventMessage } from '../../shared/events/index.js';
 
 /** An event on its way through the broker: the attributes Triggers filter on, and the message delivered. */
 export interface Envelope {
   /** Every attribute but the data, extensions included, as strings. */
   readonly attributes: Readonly<Record<string, string>>;
   /** Binary mode: `ce-` headers and content-type (lower-case names), and the data as the body. */
-  readonly message: Message;
+  readonly message: EventMessage;
 }
 
 export type Decoded =

@@ -7,23 +7,14 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { EventAnswer, EventMessage } from '../../shared/events/index.js';
 
 export type AttemptResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'error'; message: string };
 
-/** The HTTP message of one event (lower-case header names), and the answer to it. */
-export interface Message {
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface Answer extends Message {
-  status: number;
-}
-
 /** A subscriber served in this process: it takes the message a POST would carry and answers as its response would. */
-export type InProcessSubscriber = (message: Message, signal: AbortSignal | undefined) => Promise<Answer>;
+export type InProcessSubscriber = (message: EventMessage, signal: AbortSignal | undefined) => Promise<EventAnswer>;
 
 export interface AttemptOptions {
   /** Aborts the request when it fires; undefined = no per-attempt timeout. */
@@ -50,7 +41,7 @@ function describe(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-function post(url: string, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal | undefined): Promise<Answer> {
+function post(url: string, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal | undefined): Promise<EventAnswer> {
   return new Promise((resolve, reject) => {
     const https = url.startsWith('https:');
     const send = https ? httpsRequest : httpRequest;
@@ -70,7 +61,7 @@ function post(url: string, headers: OutgoingHttpHeaders, body: string, signal: A
 }
 
 /** The answer, or an AbortError as soon as the signal fires (the subscriber hears the same signal and stops). */
-function answerUnlessAborted(answer: Promise<Answer>, signal: AbortSignal | undefined): Promise<Answer> {
+function answerUnlessAborted(answer: Promise<EventAnswer>, signal: AbortSignal | undefined): Promise<EventAnswer> {
   if (signal === undefined) return answer;
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
@@ -86,13 +77,13 @@ function lowerCaseNames(headers: Record<string, string>): Record<string, string>
   return out;
 }
 
-async function handOver(subscriber: InProcessSubscriber, message: Message, signal: AbortSignal | undefined): Promise<Answer> {
+async function handOver(subscriber: InProcessSubscriber, message: EventMessage, signal: AbortSignal | undefined): Promise<EventAnswer> {
   const answer = await answerUnlessAborted(subscriber(message, signal), signal);
   return { status: answer.status, headers: lowerCaseNames(answer.headers), body: answer.body };
 }
 
 /** `event`: a binary-mode message (decode-event.ts, Envelope). */
-export async function sendAttempt(url: string, event: Message, options: AttemptOptions = {}): Promise<AttemptResult> {
+export async function sendAttempt(url: string, event: EventMessage, options: AttemptOptions = {}): Promise<AttemptResult> {
   const message = { headers: { ...event.headers, prefer: 'reply' }, body: event.body };
   try {
     const answer = options.inProcess ? await handOver(options.inProcess, message, options.signal) : await post(url, message.headers, message.body, options.signal);

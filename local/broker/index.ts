@@ -2,7 +2,7 @@ export { LocalBroker, BrokerNotFoundError } from './broker.js';
 export type { LocalBrokerOptions } from './broker.js';
 export type { DeadLetter } from './dead-letter.js';
 export type { AttemptRecord } from './deliver.js';
-export type { Answer, InProcessSubscriber, Message } from './dispatch.js';
+export type { InProcessSubscriber } from './dispatch.js';
 export type { DeliverySpec } from './delivery-policy.js';
 export { matchesFilter } from './filter.js';
 export type { AttributesFilter } from './filter.js';

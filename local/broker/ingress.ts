@@ -7,7 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Answer, Message } from './dispatch.js';
+import type { EventAnswer, EventMessage } from '../../shared/events/index.js';
 
 export interface Ingress {
   readonly url: string;
@@ -35,7 +35,7 @@ function answer(response: ServerResponse, status: number, text = ''): void {
 
 export interface IngressHandlers {
   /** 202 (routed in the background) or 400 with the reason. */
-  accept(message: Message): Answer;
+  accept(message: EventMessage): EventAnswer;
   deadLetters(): unknown;
 }
 

@@ -3,7 +3,7 @@ import type { HttpFunction, Request, Response } from '@google-cloud/functions-fr
 import type { CloudEvent } from 'cloudevents';
 import { acceptEvent, parseCloudEvent, toBinaryMessage } from '../events/index.js';
 import { requestKeyOf } from '../api/index.js';
-import type { EventSpec, HttpMessage, ReceivedOf } from '../events/index.js';
+import type { EventAnswer, EventMessage, EventSpec, HttpMessage, ReceivedOf } from '../events/index.js';
 import { ConflictError, ObjectGoneError } from '../kube/index.js';
 import { PROMETHEUS_CONTENT_TYPE, ServiceMetrics, createLogger, errorText } from '../observability/index.js';
 import type { LogFields, LogLevel, Logger } from '../observability/index.js';
@@ -34,22 +34,6 @@ export interface EventFunctionOptions {
   logger?: Logger;
   /** How often a handler runs when its writes meet 409 Conflict before the broker is asked to retry. */
   conflictAttempts?: number;
-}
-
-/**
- * A CloudEvent as an HTTP request carries it (binary or structured mode), and the answer its response
- * would carry: what a caller in the same process hands a function instead (the embedded default's broker).
- */
-export interface EventMessage {
-  /** Lower-case names, as node:http gives them. */
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface EventAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
 }
 
 export interface EventFunction {

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HTTP } from 'cloudevents';
 import type { CloudEvent } from 'cloudevents';
+import type { EventMessage } from '../../shared/events/index.js';
 import { requestKeyOf } from '../../shared/api/request-key.js';
 import { isRetryableStatus } from '../../shared/events/retryable-status.js';
 import { errorText } from '../../shared/observability/error-text.js';
@@ -9,7 +10,7 @@ import type { Logger } from '../../shared/observability/logger.js';
 import type { Delay } from '../../shared/watch/index.js';
 
 /** A sink in this process: takes the message a POST would carry and answers its status. */
-export type InProcessSink = (message: { headers: Record<string, string>; body: string }) => number | Promise<number>;
+export type InProcessSink = (message: EventMessage) => number | Promise<number>;
 
 export interface EventSenderOptions {
   sink: string;

@@ -258,8 +258,10 @@ function overHttpRow(options: BenchOptions, overHttp: PhaseMeasurement | Failed)
 }
 
 function figuresOf(options: BenchOptions, whole: WholeResult | Failed, overHttp: PhaseMeasurement | Failed, split: PhaseMeasurement | Failed, watcher: WatcherFigures | Failed): Figure[] {
-  const cpu = cpuFigures(wholeCpuOf(options, whole), typeof split === 'string' ? undefined : split.cpuMs, options.requests);
-  cpu.splice(wholeCpuOf(options, whole).length, 0, overHttpRow(options, overHttp));
+  const wholeCpu = wholeCpuOf(options, whole);
+  const cpu = cpuFigures(wholeCpu, typeof split === 'string' ? undefined : split.cpuMs, options.requests);
+  // The over-HTTP system right after the whole system's rows, before the parts'.
+  cpu.splice(wholeCpu.length, 0, overHttpRow(options, overHttp));
   return [
     ...wholeFigures(options, whole),
     ...capacityRows(whole),
